@@ -1,0 +1,55 @@
+# The two commands a newcomer needs:
+#   make run   - set everything up and serve the API with the content loaded (SQLite, no services)
+#   make test  - set everything up and run lint, migration check and the test suite
+# DATABASE_URL switches either to PostgreSQL; PORT changes the port `make run` listens on.
+
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help install run migrate load superuser lint format test clean
+
+help:
+	@echo "make run        serve the API at http://127.0.0.1:$(PORT)/ with the content loaded"
+	@echo "make test       lint, check migrations and run the tests"
+	@echo "make superuser  create an admin login for http://127.0.0.1:$(PORT)/admin/"
+	@echo "make load       load fixtures/ again (keeps editors' changes; see README)"
+	@echo "make format     format the code with ruff"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(STAMP)
+
+migrate: install
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+
+load: migrate
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_content
+
+run: load
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+superuser: migrate
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py createsuperuser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The suite includes ruff and `makemigrations --check` (tests/test_project.py).
+test: install
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles
