@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ContentConfig(AppConfig):
+    """Loading the article's structured content from fixtures, and tracking what was loaded."""
+
+    name = "content"
+    verbose_name = "Content loading"

@@ -1,0 +1,38 @@
+"""What the content loader wrote, so it can tell an editor's change from its own."""
+
+from django.db import models
+
+
+class TimestampedModel(models.Model):
+    """Abstract base for content rows: when each was created and last changed."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class LoadedEntry(models.Model):
+    """The fingerprint of one fixture entry as the loader last wrote it.
+
+    When a row's current fingerprint differs from this one, somebody changed the row after the
+    load (an editor in admin), and the loader leaves it alone unless told to overwrite.
+    """
+
+    model = models.CharField(
+        max_length=100, help_text="App label and model, e.g. compounds.compound."
+    )
+    key = models.CharField(max_length=255, help_text="The entry's natural key, e.g. slug=ketamine.")
+    fingerprint = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "loaded entries"
+        ordering = ["model", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "key"], name="loadedentry_unique_model_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.key}"

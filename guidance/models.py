@@ -1,0 +1,259 @@
+"""Disorders, clinical-profile factors, and the cited statements that pair them with therapy."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+from compounds.models import Compound
+from content.models import TimestampedModel
+from evidence.models import Reference
+from modalities.models import Modality, TreatmentPhase
+
+validate_icd11 = RegexValidator(
+    r"^[0-9A-HJ-NP-Z]{2}[0-9A-HJ-NP-Z]{2}(\.[0-9A-HJ-NP-Z]{1,2})?$",
+    "Enter an ICD-11 MMS code such as 6B40.",
+    code="invalid_icd11",
+)
+
+
+class DisorderCategory(models.TextChoices):
+    """Diagnostic family of a disorder."""
+
+    MOOD = "mood", "Mood disorder"
+    ANXIETY = "anxiety", "Anxiety disorder"
+    TRAUMA = "trauma", "Trauma- and stressor-related disorder"
+    OBSESSIVE_COMPULSIVE = "obsessive_compulsive", "Obsessive-compulsive disorder"
+    EATING = "eating", "Feeding and eating disorder"
+    SUBSTANCE_USE = "substance_use", "Substance use disorder"
+    PAIN = "pain", "Chronic pain condition"
+    PSYCHOTIC = "psychotic", "Psychotic disorder"
+
+
+class Disorder(TimestampedModel):
+    """A condition the article discusses, its habitual patterns and maladaptive-plasticity risk."""
+
+    CITED_FIELDS = {
+        "habitual_patterns": "habitual_patterns_references",
+        "plasticity_risk": "plasticity_risk_references",
+        "evidence_summary": "references",
+    }
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=150, unique=True)
+    category = models.CharField(max_length=30, choices=DisorderCategory.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subtypes",
+        help_text="A broader disorder whose guidance also applies here.",
+    )
+    icd11_code = models.CharField(
+        "ICD-11 code",
+        max_length=10,
+        blank=True,
+        validators=[validate_icd11],
+        help_text="Only where certain; leave empty otherwise.",
+    )
+    habitual_patterns = models.TextField(
+        blank=True,
+        help_text="The habitual patterns of thought, emotion and behavior that characterize it; "
+        "empty where the sources are silent.",
+    )
+    habitual_patterns_references = models.ManyToManyField(Reference, blank=True, related_name="+")
+    plasticity_risk = models.TextField(
+        "maladaptive-plasticity risk",
+        blank=True,
+        help_text="How plasticity can entrench the disorder; empty where the sources are silent.",
+    )
+    plasticity_risk_references = models.ManyToManyField(Reference, blank=True, related_name="+")
+    evidence_summary = models.TextField(
+        help_text="What the sources offer on psychoplastogen treatment of this disorder, "
+        "including when they offer nothing.",
+    )
+    references = models.ManyToManyField(Reference, related_name="disorders")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(category__in=DisorderCategory.values),
+                name="disorder_category_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("id")), name="disorder_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """Reject a parent chain that loops back to this disorder."""
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A disorder cannot be nested inside itself."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class ProfileFactor(TimestampedModel):
+    """A clinical-profile factor that changes which techniques fit, e.g. dissociative tendencies."""
+
+    CITED_FIELDS = {"description": "references"}
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=150, unique=True)
+    description = models.TextField()
+    references = models.ManyToManyField(Reference, related_name="profile_factors")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GuidanceStrength(models.TextChoices):
+    """How a pairing is supported, strongest first."""
+
+    TRIAL = "trial", "Delivered with the compound in a clinical trial"
+    STANDARD = "standard", "Minimum standard of care in the sources"
+    FRAMEWORK = "framework", "Published treatment framework or manual"
+    COMMON_PRACTICE = "common_practice", "Common practice across trials"
+    PROPOSAL = "proposal", "Proposed by the sources, not tested as a pairing"
+    INFERRED = "inferred", "Inferred from what the sources say a technique targets"
+
+
+class Guidance(TimestampedModel):
+    """One cited statement pairing a modality, in one phase, with a disorder, compound or profile.
+
+    A row with no disorder, compound or profile factor is general guidance for every plan.
+    """
+
+    CITED_FIELDS = {"rationale": "references"}
+
+    slug = models.SlugField(max_length=120, unique=True)
+    disorder = models.ForeignKey(
+        Disorder, on_delete=models.PROTECT, null=True, blank=True, related_name="guidance"
+    )
+    compound = models.ForeignKey(
+        Compound, on_delete=models.PROTECT, null=True, blank=True, related_name="guidance"
+    )
+    profile_factor = models.ForeignKey(
+        ProfileFactor, on_delete=models.PROTECT, null=True, blank=True, related_name="guidance"
+    )
+    modality = models.ForeignKey(Modality, on_delete=models.PROTECT, related_name="guidance")
+    phase = models.CharField(max_length=30, choices=TreatmentPhase.choices)
+    rationale = models.TextField()
+    strength = models.CharField(max_length=30, choices=GuidanceStrength.choices)
+    references = models.ManyToManyField(Reference, related_name="guidance")
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name_plural = "guidance"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(phase__in=TreatmentPhase.values), name="guidance_phase_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(strength__in=GuidanceStrength.values),
+                name="guidance_strength_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = " + ".join(
+            str(part) for part in (self.disorder, self.compound, self.profile_factor) if part
+        )
+        return f"{self.modality} in {self.get_phase_display().lower()} — {scope or 'general'}"
+
+    def clean(self) -> None:
+        """Check that the modality serves the phase and that the pairing is not already stated."""
+        if self.modality_id and self.phase in TreatmentPhase.values:
+            if not self.modality.serves(self.phase):
+                raise ValidationError(
+                    {
+                        "phase": f"{self.modality} does not serve the "
+                        f"{self.get_phase_display().lower()} phase; it serves "
+                        f"{', '.join(self.modality.phases)}."
+                    }
+                )
+            duplicate = Guidance.objects.filter(
+                disorder=self.disorder_id,
+                compound=self.compound_id,
+                profile_factor=self.profile_factor_id,
+                modality=self.modality_id,
+                phase=self.phase,
+            ).exclude(pk=self.pk)
+            if duplicate.exists():
+                raise ValidationError(
+                    f"This pairing is already stated in guidance '{duplicate.first().slug}'; "
+                    "edit that row or add your references to it."
+                )
+
+
+class Severity(models.TextChoices):
+    """How strongly a safety statement should be brought to a clinician's attention."""
+
+    CRITICAL = "critical", "Critical"
+    CAUTION = "caution", "Caution"
+    INFO = "info", "Information"
+
+
+class SafetyTrigger(models.TextChoices):
+    """When a safety statement applies to a plan."""
+
+    ALWAYS = "always", "Whenever its disorder, compound and profile factor match"
+    NO_PAIRING_EVIDENCE = (
+        "no_pairing_evidence",
+        "Only when no guidance is specific to the disorder and compound",
+    )
+
+
+class SafetyStatement(TimestampedModel):
+    """A cited safety statement, scoped to a disorder, compound or profile factor, or to all."""
+
+    CITED_FIELDS = {"message": "references"}
+
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Stable code clients can match on."
+    )
+    title = models.CharField(max_length=200)
+    message = models.TextField()
+    severity = models.CharField(max_length=20, choices=Severity.choices)
+    trigger = models.CharField(
+        max_length=30, choices=SafetyTrigger.choices, default=SafetyTrigger.ALWAYS
+    )
+    disorder = models.ForeignKey(
+        Disorder, on_delete=models.PROTECT, null=True, blank=True, related_name="safety_statements"
+    )
+    compound = models.ForeignKey(
+        Compound, on_delete=models.PROTECT, null=True, blank=True, related_name="safety_statements"
+    )
+    profile_factor = models.ForeignKey(
+        ProfileFactor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="safety_statements",
+    )
+    references = models.ManyToManyField(Reference, related_name="safety_statements")
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(severity__in=Severity.values),
+                name="safetystatement_severity_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(trigger__in=SafetyTrigger.values),
+                name="safetystatement_trigger_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
