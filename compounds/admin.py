@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from compounds.models import Compound, CompoundMechanism, Mechanism
+from content.admin import ContentAdmin
+from content.forms import CitedModelForm
+
+
+class CompoundMechanismInline(admin.StackedInline):
+    """A compound's mechanisms, each with its evidence basis and references."""
+
+    model = CompoundMechanism
+    form = CitedModelForm
+    extra = 0
+    autocomplete_fields = ("compound", "mechanism", "references")
+    fields = ("compound", "mechanism", "evidence_basis", "summary", "references")
+
+
+@admin.register(Compound)
+class CompoundAdmin(ContentAdmin):
+    list_display = ("name", "slug", "compound_class", "plasticity_window")
+    list_filter = ("compound_class",)
+    search_fields = ("name", "slug", "synonyms", "summary")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("references", "plasticity_window_references")
+    inlines = (CompoundMechanismInline,)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "compound_class", "synonyms", "primary_targets")}),
+        ("Summary", {"fields": ("summary", "references")}),
+        (
+            "Plasticity window",
+            {
+                "fields": (
+                    ("plasticity_window_min_hours", "plasticity_window_max_hours"),
+                    "plasticity_window_statement",
+                    "plasticity_window_references",
+                )
+            },
+        ),
+        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    @admin.display(description="Plasticity window")
+    def plasticity_window(self, obj: Compound) -> str:
+        if not obj.has_plasticity_window:
+            return "not stated"
+        return f"{obj.plasticity_window_min_hours} to {obj.plasticity_window_max_hours} h"
+
+
+@admin.register(Mechanism)
+class MechanismAdmin(ContentAdmin):
+    list_display = ("name", "level", "slug")
+    list_filter = ("level",)
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("references",)
+    inlines = (CompoundMechanismInline,)
+
+
+@admin.register(CompoundMechanism)
+class CompoundMechanismAdmin(ContentAdmin):
+    list_display = ("compound", "mechanism", "evidence_basis")
+    list_filter = ("evidence_basis", "compound", "mechanism__level")
+    list_select_related = ("compound", "mechanism")
+    search_fields = ("compound__name", "mechanism__name", "summary")
+    autocomplete_fields = ("compound", "mechanism", "references")
