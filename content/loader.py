@@ -1,0 +1,430 @@
+"""Load the article's structured content from YAML fixtures, idempotently and without ever
+silently overwriting a row an editor changed in admin.
+
+Each fixture file maps onto one model through a :class:`Spec` declared by the app that owns the
+model. Rows are matched by natural key (slug, seed number or DOI). For every row the loader keeps
+a fingerprint of what it last wrote (:class:`content.models.LoadedEntry`); a row whose current
+values no longer match that fingerprint was changed by somebody else, and is reported and left as
+it is unless the caller asks to overwrite.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from content.models import LoadedEntry
+from evidence.models import Reference
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A fixture key naming a related row by its natural key (a slug unless told otherwise)."""
+
+    field: str
+    lookup: str = "slug"
+
+
+@dataclass(frozen=True)
+class Child:
+    """A list nested inside each entry whose items are rows of another model."""
+
+    key: str
+    parent_field: str
+    spec: "Spec"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How entries of one fixture (or one nested list) map onto one model."""
+
+    model: type[models.Model]
+    key: tuple[str, ...] = ("slug",)
+    fields: tuple[str, ...] = ()
+    text_lists: tuple[str, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    citations: tuple[str, ...] = ()
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    identify: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    children: tuple[Child, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """Return the model label LoadedEntry rows use, e.g. 'compounds.compound'."""
+        return self.model._meta.label_lower
+
+    def accepted_keys(self) -> set[str]:
+        """Return every key an entry of this spec may have."""
+        return (
+            set(self.key)
+            | set(self.fields)
+            | set(self.text_lists)
+            | {fk.field for fk in self.foreign_keys}
+            | set(self.citations)
+            | {child.key for child in self.children}
+        )
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    """One YAML file in the fixtures folder and the spec its entries follow."""
+
+    name: str
+    spec: Spec
+
+
+class ContentError(Exception):
+    """A fixture that cannot be loaded; carries every problem found, each naming file and entry."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class FileReport:
+    """What loading one file did."""
+
+    name: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    overwritten: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadReport:
+    """What a whole load did, file by file."""
+
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Return whether the load wrote anything."""
+        return any(f.created or f.updated or f.overwritten for f in self.files)
+
+    @property
+    def kept(self) -> list[str]:
+        """Return every row left alone because somebody changed it since the last load."""
+        return [item for f in self.files for item in f.kept]
+
+
+def load_content(
+    files: Iterable[ContentFile], directory: Path, *, overwrite: bool = False, dry_run: bool = False
+) -> LoadReport:
+    """Load every file in order inside one transaction and return what changed.
+
+    Raises :class:`ContentError` (and writes nothing) if any entry fails validation. With
+    ``overwrite`` rows changed by editors are replaced by the fixture; with ``dry_run`` the
+    transaction is rolled back after the report is built.
+    """
+    report = LoadReport()
+    with transaction.atomic():
+        for content_file in files:
+            loader = _FileLoader(content_file, directory, overwrite=overwrite)
+            report.files.append(loader.load())
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+class _FileLoader:
+    """Loads the entries of one file; collects every problem before giving up on the file."""
+
+    def __init__(self, content_file: ContentFile, directory: Path, *, overwrite: bool):
+        self.file = content_file
+        self.path = directory / content_file.name
+        self.overwrite = overwrite
+        self.report = FileReport(content_file.name)
+        self.problems: list[str] = []
+        self._references: dict[Any, Reference] | None = None
+
+    def load(self) -> FileReport:
+        entries = self._read()
+        for index, entry in enumerate(entries, start=1):
+            self._load_entry(self.file.spec, entry, label=f"entry {index}", parent=None)
+        if self.problems:
+            raise ContentError(self.problems)
+        return self.report
+
+    def _read(self) -> list[dict[str, Any]]:
+        try:
+            data = yaml.safe_load(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ContentError([f"{self.path}: file not found"]) from None
+        except yaml.YAMLError as exc:
+            raise ContentError([f"{self.path}: not valid YAML: {exc}"]) from None
+        if not isinstance(data, list) or not all(isinstance(e, dict) for e in data):
+            raise ContentError([f"{self.path}: expected a list of entries (mappings)"])
+        return data
+
+    def _problem(self, label: str, message: str) -> None:
+        self.problems.append(f"{self.path.name}, {label}: {message}")
+
+    def _load_entry(
+        self, spec: Spec, raw: dict[str, Any], *, label: str, parent: tuple[str, Any] | None
+    ) -> None:
+        try:
+            entry = spec.prepare(dict(raw)) if spec.prepare else dict(raw)
+        except (ValueError, TypeError, KeyError) as exc:
+            self._problem(label, str(exc))
+            return
+        label = _describe(spec, entry, label)
+        unknown = set(entry) - spec.accepted_keys()
+        if unknown:
+            self._problem(
+                label,
+                f"unknown field(s) {', '.join(sorted(unknown))}; "
+                f"accepted: {', '.join(sorted(spec.accepted_keys()))}",
+            )
+            return
+        values, problems = self._resolve(spec, entry)
+        if parent:
+            values[parent[0]] = parent[1]
+        citations, citation_problems = self._resolve_citations(spec, entry)
+        problems += citation_problems
+        problems += _uncited_statements(spec, values, citations)
+        try:
+            lookup = spec.identify(values) if spec.identify else _lookup(spec, values, parent)
+        except ValueError as exc:
+            problems.append(str(exc))
+        if problems:
+            for message in problems:
+                self._problem(label, message)
+            return
+
+        instance = self._save(spec, lookup, values, citations, label)
+        if instance is None:
+            return
+        for child in spec.children:
+            for index, item in enumerate(entry.get(child.key) or [], start=1):
+                if not isinstance(item, dict):
+                    self._problem(label, f"{child.key} item {index} is not a mapping")
+                    continue
+                self._load_entry(
+                    child.spec,
+                    item,
+                    label=f"{label}, {child.key} item {index}",
+                    parent=(child.parent_field, instance),
+                )
+
+    def _resolve(self, spec: Spec, entry: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """Map fixture keys to model field values; name every dangling slug."""
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for name in (*spec.key, *spec.fields):
+            if name in {fk.field for fk in spec.foreign_keys}:
+                continue
+            values[name] = entry[name] if name in entry else _default(spec.model, name)
+        for name in spec.text_lists:
+            items = entry.get(name) or []
+            if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+                problems.append(f"{name} must be a list of strings")
+                continue
+            values[name] = "\n".join(item.strip() for item in items)
+        for fk in spec.foreign_keys:
+            target = entry.get(fk.field)
+            if target is None:
+                values[fk.field] = None
+                continue
+            related = spec.model._meta.get_field(fk.field).related_model
+            try:
+                values[fk.field] = related.objects.get(**{fk.lookup: target})
+            except related.DoesNotExist:
+                known = related.objects.order_by(fk.lookup).values_list(fk.lookup, flat=True)
+                problems.append(
+                    f"unknown {fk.field} {target!r}; known: {', '.join(map(str, known))}"
+                )
+        return values, problems
+
+    def _resolve_citations(
+        self, spec: Spec, entry: dict[str, Any]
+    ) -> tuple[dict[str, list[Reference]], list[str]]:
+        """Turn lists of seed numbers and DOIs into references; name each one not found."""
+        resolved: dict[str, list[Reference]] = {}
+        problems: list[str] = []
+        for name in spec.citations:
+            tokens = entry.get(name) or []
+            if not isinstance(tokens, list):
+                problems.append(f"{name} must be a list of seed numbers or DOIs")
+                continue
+            refs = []
+            for token in tokens:
+                ref = self._reference(token)
+                if ref is None:
+                    problems.append(
+                        f"{name}: no reference {token!r} (cite a seed number from "
+                        "references.yaml or a DOI listed there)"
+                    )
+                else:
+                    refs.append(ref)
+            resolved[name] = refs
+        return resolved, problems
+
+    def _reference(self, token: Any) -> Reference | None:
+        if self._references is None:
+            self._references = {}
+            for ref in Reference.objects.all():
+                if ref.seed_number is not None:
+                    self._references[ref.seed_number] = ref
+                if ref.doi:
+                    self._references[ref.doi.lower()] = ref
+        if isinstance(token, str):
+            token = token.strip().lower()
+        return self._references.get(token)
+
+    def _save(
+        self,
+        spec: Spec,
+        lookup: dict[str, Any],
+        values: dict[str, Any],
+        citations: dict[str, list[Reference]],
+        label: str,
+    ) -> models.Model | None:
+        key = _key_string(lookup)
+        desired = _fingerprint(spec, values, citations)
+        record = LoadedEntry.objects.filter(model=spec.label, key=key).first()
+        instance = spec.model.objects.filter(**lookup).first()
+
+        if instance is None:
+            if record is not None and not self.overwrite:
+                self.report.kept.append(f"{spec.label} {key} (deleted since the last load)")
+                return None
+            instance = spec.model()
+            outcome = "overwritten" if record is not None else "created"
+        else:
+            current = _fingerprint(
+                spec, _current_values(spec, instance), _current_citations(spec, instance)
+            )
+            if current == desired:
+                _remember(spec, key, desired, record)
+                self.report.unchanged += 1
+                return instance
+            if record is not None and record.fingerprint == current:
+                outcome = "updated"
+            elif self.overwrite:
+                outcome = "overwritten"
+            else:
+                self.report.kept.append(f"{spec.label} {key} (changed since the last load)")
+                return instance
+
+        changed = [name for name, value in values.items() if getattr(instance, name, None) != value]
+        for name in changed:
+            setattr(instance, name, values[name])
+        try:
+            instance.full_clean()
+        except ValidationError as exc:
+            self._problem(label, _validation_message(exc))
+            return None
+        if instance.pk is None:
+            instance.save()
+        elif changed:
+            # Write only what differs, so a concurrent edit to another column survives.
+            instance.save(update_fields=[*changed, "updated_at"])
+        for name, refs in citations.items():
+            if {r.pk for r in getattr(instance, name).all()} != {r.pk for r in refs}:
+                getattr(instance, name).set(refs)
+        _remember(spec, key, desired, record)
+        if outcome == "created":
+            self.report.created += 1
+        elif outcome == "updated":
+            self.report.updated += 1
+        else:
+            self.report.overwritten.append(f"{spec.label} {key}")
+        return instance
+
+
+def _describe(spec: Spec, entry: dict[str, Any], label: str) -> str:
+    """Name an entry by its position and its key, e.g. "entry 3 (slug 'ketamine')"."""
+    parts = [f"{k} {entry[k]!r}" for k in spec.key if entry.get(k) is not None]
+    return f"{label} ({', '.join(parts)})" if parts else label
+
+
+def _lookup(spec: Spec, values: dict[str, Any], parent: tuple[str, Any] | None) -> dict[str, Any]:
+    """Return the natural-key filter for an entry, its parent included for nested rows."""
+    missing = [k for k in spec.key if values.get(k) in (None, "")]
+    if missing:
+        raise ValueError(f"missing {', '.join(missing)}")
+    lookup = {k: values[k] for k in spec.key}
+    if parent:
+        lookup[parent[0]] = parent[1]
+    return lookup
+
+
+def _default(model: type[models.Model], name: str) -> Any:
+    return model._meta.get_field(name).get_default()
+
+
+def _uncited_statements(
+    spec: Spec, values: dict[str, Any], citations: dict[str, list[Reference]]
+) -> list[str]:
+    """Name every statement that lacks a reference, per the model's CITED_FIELDS and M2M blanks."""
+    problems = []
+    cited_fields: dict[str, str] = getattr(spec.model, "CITED_FIELDS", {})
+    for text_field, refs_field in cited_fields.items():
+        if refs_field in citations and values.get(text_field) and not citations[refs_field]:
+            problems.append(f"{text_field} has no reference in {refs_field}")
+    for name, refs in citations.items():
+        if not spec.model._meta.get_field(name).blank and not refs:
+            problems.append(f"{name} needs at least one reference")
+    return problems
+
+
+def _current_values(spec: Spec, instance: models.Model) -> dict[str, Any]:
+    names = (*spec.key, *spec.fields, *spec.text_lists)
+    values = {name: getattr(instance, name) for name in names}
+    for fk in spec.foreign_keys:
+        values[fk.field] = getattr(instance, fk.field)
+    return values
+
+
+def _current_citations(spec: Spec, instance: models.Model) -> dict[str, list[Reference]]:
+    return {name: list(getattr(instance, name).all()) for name in spec.citations}
+
+
+def _fingerprint(spec: Spec, values: dict[str, Any], citations: dict[str, list[Reference]]) -> str:
+    """Hash the values the spec manages, with related rows by natural key, in a stable form."""
+    fk_lookups = {fk.field: fk.lookup for fk in spec.foreign_keys}
+    canonical: dict[str, Any] = {}
+    for name in (*spec.key, *spec.fields, *spec.text_lists, *fk_lookups):
+        value = values.get(name)
+        if name in fk_lookups and value is not None:
+            value = getattr(value, fk_lookups[name])
+        canonical[name] = value
+    for name in spec.citations:
+        canonical[name] = sorted(ref.natural_key() for ref in citations.get(name, []))
+    encoded = json.dumps(canonical, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _key_string(lookup: dict[str, Any]) -> str:
+    parts = []
+    for name, value in sorted(lookup.items()):
+        if isinstance(value, models.Model):
+            value = getattr(value, "slug", value.pk)
+        parts.append(f"{name.removesuffix('__iexact')}={value}")
+    return ",".join(parts)
+
+
+def _remember(spec: Spec, key: str, fingerprint: str, record: LoadedEntry | None) -> None:
+    if record is None:
+        LoadedEntry.objects.create(model=spec.label, key=key, fingerprint=fingerprint)
+    elif record.fingerprint != fingerprint:
+        record.fingerprint = fingerprint
+        record.save(update_fields=["fingerprint", "loaded_at"])
+
+
+def _validation_message(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(messages)}" if name != "__all__" else " ".join(messages)
+            for name, messages in exc.message_dict.items()
+        )
+    return " ".join(exc.messages)
