@@ -1,0 +1,68 @@
+"""Editing guidance in admin: validation an editor can act on, and edits that survive a reload."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from guidance.models import Guidance
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(guidance: Guidance, **changes) -> dict:
+    data = {
+        "slug": guidance.slug,
+        "disorder": guidance.disorder_id or "",
+        "compound": guidance.compound_id or "",
+        "profile_factor": guidance.profile_factor_id or "",
+        "modality": guidance.modality_id,
+        "phase": guidance.phase,
+        "strength": guidance.strength,
+        "rationale": guidance.rationale,
+        "references": [r.pk for r in guidance.references.all()],
+    }
+    data.update(changes)
+    return data
+
+
+def change_url(guidance: Guidance) -> str:
+    return reverse("admin:guidance_guidance_change", args=[guidance.pk])
+
+
+def test_an_admin_edit_is_saved_and_survives_the_next_content_load(editor):
+    guidance = Guidance.objects.get(slug="ptsd-mdma-multimodal-integration")
+    response = editor.post(change_url(guidance), form_data(guidance, rationale="Edited in admin."))
+    assert response.status_code == 302
+
+    call_command("load_content", verbosity=0)
+
+    guidance.refresh_from_db()
+    assert guidance.rationale == "Edited in admin."
+
+
+def test_admin_refuses_guidance_without_a_reference(editor):
+    guidance = Guidance.objects.get(slug="general-cbt-integration")
+    response = editor.post(change_url(guidance), form_data(guidance, references=[]))
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert guidance.references.exists()
+
+
+def test_admin_explains_a_phase_the_modality_does_not_serve(editor):
+    guidance = Guidance.objects.get(slug="general-cbt-integration")
+    response = editor.post(change_url(guidance), form_data(guidance, phase="preparation"))
+    assert response.status_code == 200
+    assert "does not serve the preparation phase; it serves integration" in (
+        response.content.decode()
+    )
+
+
+def test_a_disorder_page_lists_its_guidance_inline(editor):
+    response = editor.get(
+        reverse("admin:guidance_disorder_change", args=[guidance_disorder_pk("ptsd")])
+    )
+    assert "ptsd-mdma-multimodal-integration" in response.content.decode()
+
+
+def guidance_disorder_pk(slug: str) -> int:
+    return Guidance.objects.filter(disorder__slug=slug).values_list("disorder_id", flat=True)[0]

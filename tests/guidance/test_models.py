@@ -1,0 +1,65 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError
+
+from guidance.models import Disorder
+from tests.factories import DisorderFactory, GuidanceFactory, ModalityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_guidance_must_use_a_phase_its_modality_serves():
+    guidance = GuidanceFactory.build(
+        disorder=DisorderFactory(), modality=ModalityFactory(), phase="preparation"
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        guidance.full_clean()
+    assert "does not serve the preparation phase" in str(excinfo.value.message_dict["phase"])
+
+
+def test_guidance_rejects_a_pairing_already_stated_in_another_row():
+    existing = GuidanceFactory()
+    duplicate = GuidanceFactory.build(
+        disorder=existing.disorder, modality=existing.modality, phase=existing.phase
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        duplicate.full_clean()
+    assert existing.slug in str(excinfo.value)
+
+
+def test_guidance_rejects_an_unknown_phase_in_the_database():
+    with pytest.raises(IntegrityError):
+        GuidanceFactory(phase="aftercare")
+
+
+def test_a_disorder_with_guidance_cannot_be_deleted():
+    guidance = GuidanceFactory()
+    with pytest.raises(ProtectedError):
+        guidance.disorder.delete()
+
+
+def test_a_disorder_cannot_be_nested_inside_its_own_subtype():
+    parent = DisorderFactory()
+    child = DisorderFactory(parent=parent)
+    parent.parent = child
+    with pytest.raises(ValidationError) as excinfo:
+        parent.full_clean()
+    assert "parent" in excinfo.value.message_dict
+
+
+def test_icd11_codes_are_validated():
+    disorder = DisorderFactory.build(icd11_code="F43.1")
+    with pytest.raises(ValidationError) as excinfo:
+        disorder.full_clean()
+    assert "icd11_code" in excinfo.value.message_dict
+
+
+def test_alcohol_use_disorder_inherits_from_substance_use_disorders():
+    alcohol = Disorder.objects.get(slug="alcohol-use-disorder")
+    assert alcohol.parent.slug == "substance-use-disorders"
+
+
+def test_general_guidance_reads_as_general():
+    guidance = GuidanceFactory(disorder=None)
+    assert str(guidance).endswith("— general")
