@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from content.models import TimestampedModel
+from content.models import ContentModel
 from content.text import lines
 from evidence.models import Reference
 
@@ -31,7 +31,7 @@ class EvidenceBasis(models.TextChoices):
     PRECLINICAL = "preclinical", "Preclinical"
 
 
-class Compound(TimestampedModel):
+class Compound(ContentModel):
     """A psychoplastogen: a drug that opens a window of neuroplasticity after a single dose."""
 
     CITED_FIELDS = {
@@ -108,7 +108,7 @@ class Compound(TimestampedModel):
         return self.plasticity_window_min_hours is not None
 
 
-class Mechanism(TimestampedModel):
+class Mechanism(ContentModel):
     """A mechanism of neuroplasticity at one level of brain organization."""
 
     CITED_FIELDS = {"description": "references"}
@@ -131,7 +131,7 @@ class Mechanism(TimestampedModel):
         return f"{self.name} ({self.get_level_display().lower()})"
 
 
-class CompoundMechanism(TimestampedModel):
+class CompoundMechanism(ContentModel):
     """The cited claim that a compound engages a mechanism, and whether shown in humans."""
 
     CITED_FIELDS = {"summary": "references"}

@@ -6,3 +6,8 @@ class ContentConfig(AppConfig):
 
     name = "content"
     verbose_name = "Content loading"
+
+    def ready(self) -> None:
+        from content import signals
+
+        signals.connect()

@@ -3,8 +3,11 @@
 from django.db import models
 
 
-class TimestampedModel(models.Model):
-    """Abstract base for content rows: when each was created and last changed."""
+class ContentModel(models.Model):
+    """Abstract base for the service's content: every save or delete changes the content version.
+
+    Also records when each row was created and last changed.
+    """
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -36,3 +39,17 @@ class LoadedEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} {self.key}"
+
+
+class ContentVersion(models.Model):
+    """The single row whose token changes on every content write (see content.signals).
+
+    Anything derived from content (cached responses, ETags, the meta endpoint) keys on the token,
+    so every process sees a change on its next request.
+    """
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models.functions import Lower
 
-from content.models import TimestampedModel
+from content.models import ContentModel
 
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
 DOI_RESOLVER = "https://doi.org/"
@@ -57,7 +57,7 @@ class ReferenceQuerySet(models.QuerySet):
         return self.filter(doi__iexact=normalize_doi(str(token)))
 
 
-class Reference(TimestampedModel):
+class Reference(ContentModel):
     """A citable source: one of the article's numbered references, the article, or another one."""
 
     seed_number = models.PositiveSmallIntegerField(

@@ -5,7 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from compounds.models import Compound
-from content.models import TimestampedModel
+from content.models import ContentModel
 from evidence.models import Reference
 from modalities.models import Modality, TreatmentPhase
 
@@ -29,7 +29,7 @@ class DisorderCategory(models.TextChoices):
     PSYCHOTIC = "psychotic", "Psychotic disorder"
 
 
-class Disorder(TimestampedModel):
+class Disorder(ContentModel):
     """A condition the article discusses, its habitual patterns and maladaptive-plasticity risk."""
 
     CITED_FIELDS = {
@@ -99,7 +99,7 @@ class Disorder(TimestampedModel):
             ancestor = ancestor.parent
 
 
-class ProfileFactor(TimestampedModel):
+class ProfileFactor(ContentModel):
     """A clinical-profile factor that changes which techniques fit, e.g. dissociative tendencies."""
 
     CITED_FIELDS = {"description": "references"}
@@ -127,7 +127,7 @@ class GuidanceStrength(models.TextChoices):
     INFERRED = "inferred", "Inferred from what the sources say a technique targets"
 
 
-class Guidance(TimestampedModel):
+class Guidance(ContentModel):
     """One cited statement pairing a modality, in one phase, with a disorder, compound or profile.
 
     A row with no disorder, compound or profile factor is general guidance for every plan.
@@ -213,7 +213,7 @@ class SafetyTrigger(models.TextChoices):
     )
 
 
-class SafetyStatement(TimestampedModel):
+class SafetyStatement(ContentModel):
     """A cited safety statement, scoped to a disorder, compound or profile factor, or to all."""
 
     CITED_FIELDS = {"message": "references"}

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from content.models import TimestampedModel
+from content.models import ContentModel
 from content.text import lines
 from evidence.models import Reference
 
@@ -38,7 +38,7 @@ PHASE_FIELDS = {
 }
 
 
-class Modality(TimestampedModel):
+class Modality(ContentModel):
     """A psychotherapy approach that can guide the window a psychoplastogen opens."""
 
     CITED_FIELDS = {"aims": "references"}
