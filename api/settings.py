@@ -34,8 +34,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
+    "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     "content",
     "evidence",
     "compounds",
@@ -45,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,6 +95,61 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+REST_FRAMEWORK = {
+    # A public, read-only API: no sessions or CSRF on it; Django admin is the editing surface.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Psychoplastogen Therapy Guidance API",
+    "DESCRIPTION": (
+        "Citation-backed guidance on pairing psychotherapy with psychoplastogen treatment "
+        "(psilocybin, ketamine, MDMA, LSD), from Jones JL (2025), Front. Psychiatry 16:1565852, "
+        "doi:10.3389/fpsyt.2025.1565852, and its references. Read only. Errors are JSON: "
+        '`{"detail": "..."}` or an object keyed by parameter. **Not medical advice.**'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: Swagger UI would fetch it from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "TAGS": [
+        {"name": "compounds", "description": "Psychoplastogens and their mechanisms."},
+        {"name": "mechanisms", "description": "Plasticity mechanisms at four levels."},
+        {"name": "disorders", "description": "Disorders, their risks and their guidance."},
+        {"name": "modalities", "description": "Psychotherapy approaches and their phases."},
+        {"name": "guidance", "description": "Cited pairings of therapy and treatment."},
+        {"name": "profile-factors", "description": "Clinical-profile factors."},
+        {"name": "safety-statements", "description": "Cited safety statements."},
+        {"name": "references", "description": "The sources behind every statement."},
+        {"name": "meta", "description": "Entry point, content version and provenance."},
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors_and_examples",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "TreatmentPhaseEnum": "modalities.models.TreatmentPhase",
+        "EvidenceTypeEnum": "evidence.models.EvidenceType",
+    },
+}
+
+# Browser apps on these origins may call the API (GET, HEAD, OPTIONS only).
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 # Where the content loader reads the article's structured content from, and in which order:
 # each file may cite rows loaded by the files before it.

@@ -1,8 +1,58 @@
-"""Top-level URLs: the admin site (the editing surface)."""
+"""URLs: the JSON API under /api/v1/, its OpenAPI schema and docs, and the admin site."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path, re_path, resolve
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.decorators import api_view, schema
+from rest_framework.exceptions import NotFound
+from rest_framework.routers import SimpleRouter
+
+from api import views
+
+router = SimpleRouter()
+router.register("compounds", views.CompoundViewSet)
+router.register("mechanisms", views.MechanismViewSet)
+router.register("disorders", views.DisorderViewSet)
+router.register("modalities", views.ModalityViewSet)
+router.register("guidance", views.GuidanceViewSet)
+router.register("profile-factors", views.ProfileFactorViewSet)
+router.register("safety-statements", views.SafetyStatementViewSet)
+router.register("references", views.ReferenceViewSet)
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@schema(None)
+def api_not_found(request, path: str = ""):
+    """Any other path under /api/ is a JSON 404, even with DEBUG on."""
+    with_slash = f"{request.path}/"
+    if not request.path.endswith("/") and resolve(with_slash).func is not api_not_found:
+        raise NotFound(f"No API endpoint at {request.path}; did you mean {with_slash}?")
+    raise NotFound(f"No API endpoint at {request.path}; start at /api/v1/.")
+
+
+api_v1 = [
+    path("", views.RootView.as_view(), name="api-root"),
+    path("meta/", views.MetaView.as_view(), name="meta"),
+    *router.urls,
+]
 
 urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path(
+        "api/redoc/",
+        SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
+    re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("admin/", admin.site.urls),
 ]
+
+admin.site.site_header = "Psychoplastogen Therapy Guidance: content"
+admin.site.site_title = "Guidance content"
+
+handler400 = "api.exceptions.bad_request"
+handler403 = "api.exceptions.permission_denied"
+handler404 = "api.exceptions.page_not_found"
+handler500 = "api.exceptions.server_error"

@@ -1,0 +1,41 @@
+"""One error shape for everything under /api/: DRF's {"detail": ...} or a field-keyed dict."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+API_PREFIX = "/api/"
+
+
+def exception_handler(exc, context):
+    """Map Django's own exceptions to DRF's, then let DRF render them as JSON."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    return drf_exception_handler(exc, context)
+
+
+def _json_or_default(status: int, detail: str, default_view):
+    """Build a Django error handler that answers JSON under /api/ and HTML elsewhere."""
+
+    def handler(request, exception=None, **kwargs):
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"detail": detail}, status=status)
+        if exception is None:
+            return default_view(request)
+        return default_view(request, exception)
+
+    return handler
+
+
+bad_request = _json_or_default(400, "Bad request.", defaults.bad_request)
+permission_denied = _json_or_default(403, "Permission denied.", defaults.permission_denied)
+page_not_found = _json_or_default(404, "Not found.", defaults.page_not_found)
+server_error = _json_or_default(500, "Server error; it has been logged.", defaults.server_error)

@@ -1,0 +1,197 @@
+"""Query-string filters for every resource; an unknown value is a 400 that lists the valid ones."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from rest_framework import filters
+from rest_framework.exceptions import ValidationError as APIValidationError
+
+from compounds.models import Compound, CompoundClass, Mechanism, MechanismLevel
+from evidence.models import EvidenceType, Reference
+from guidance.models import (
+    Disorder,
+    DisorderCategory,
+    Guidance,
+    GuidanceStrength,
+    ProfileFactor,
+    SafetyStatement,
+    Severity,
+)
+from modalities.models import PHASE_FIELDS, Modality, TreatmentPhase
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A choice of row by slug whose error names every valid slug."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            valid = ", ".join(self.queryset.order_by("slug").values_list("slug", flat=True))
+            raise ValidationError(
+                f"Unknown slug {value!r}; valid: {valid}.", code="invalid_choice"
+            ) from None
+
+
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """Filter by the slug of a related row, e.g. ``?compound=ketamine``."""
+
+    field_class = SlugChoiceField
+
+    def __init__(self, model: type[Model], *, field_name: str, **kwargs):
+        kwargs.setdefault("help_text", f"Slug of a {model._meta.verbose_name}.")
+        super().__init__(
+            field_name=field_name, queryset=model.objects.all(), to_field_name="slug", **kwargs
+        )
+
+
+class EnumFilter(django_filters.ChoiceFilter):
+    """Filter by one of a fixed set of values; the error lists them."""
+
+    def __init__(self, choices, **kwargs):
+        valid = ", ".join(value for value, _ in choices)
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": f"Unknown value %(value)r; valid: {valid}."},
+        )
+        super().__init__(choices=choices, **kwargs)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole-number filter (``?year=2021``; ``2021.5`` is rejected)."""
+
+    field_class = forms.IntegerField
+
+
+class DescribedSearchFilter(filters.SearchFilter):
+    """DRF's search, documented with the fields it looks in."""
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = ", ".join(f.replace("__", " ") for f in getattr(view, "search_fields", []))
+        for parameter in parameters:
+            parameter["description"] = (
+                f"Case-insensitive text to look for in: {fields}. Several words must all match."
+            )
+        return parameters
+
+
+class StrictOrderingFilter(filters.OrderingFilter):
+    """DRF's ordering, except that an unknown field is a 400 naming the valid ones."""
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        fields = list(getattr(view, "ordering_fields", []))
+        for parameter in parameters:
+            parameter["description"] = (
+                "Sort by these fields, comma-separated; prefix '-' for descending. "
+                f"One of: {', '.join(fields)}."
+            )
+            parameter["schema"] = {
+                "type": "string",
+                "enum": [p for f in fields for p in (f, f"-{f}")],
+            }
+        return parameters
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if raw:
+            valid = [
+                name for name, _ in self.get_valid_fields(queryset, view, {"request": request})
+            ]
+            unknown = [f for f in (t.strip() for t in raw.split(",")) if f.lstrip("-") not in valid]
+            if unknown:
+                raise APIValidationError(
+                    {
+                        self.ordering_param: [
+                            f"Unknown ordering field(s) {', '.join(unknown)}; valid: "
+                            f"{', '.join(valid)} (prefix '-' for descending)."
+                        ]
+                    }
+                )
+        return super().get_ordering(request, queryset, view)
+
+
+class CompoundFilterSet(django_filters.FilterSet):
+    compound_class = EnumFilter(CompoundClass.choices, help_text="Pharmacological class.")
+
+    class Meta:
+        model = Compound
+        fields = ["compound_class"]
+
+
+class MechanismFilterSet(django_filters.FilterSet):
+    level = EnumFilter(MechanismLevel.choices, help_text="Level of brain organization.")
+    compound = SlugFilter(
+        Compound, field_name="compound_links__compound", help_text="Mechanisms of this compound."
+    )
+
+    class Meta:
+        model = Mechanism
+        fields = ["level", "compound"]
+
+
+class DisorderFilterSet(django_filters.FilterSet):
+    category = EnumFilter(DisorderCategory.choices, help_text="Diagnostic family.")
+
+    class Meta:
+        model = Disorder
+        fields = ["category"]
+
+
+class ModalityFilterSet(django_filters.FilterSet):
+    phase = EnumFilter(
+        TreatmentPhase.choices, method="filter_phase", help_text="Modalities serving this phase."
+    )
+    disorder = SlugFilter(
+        Disorder,
+        field_name="guidance__disorder",
+        distinct=True,
+        help_text="Modalities that guidance pairs with this disorder.",
+    )
+
+    class Meta:
+        model = Modality
+        fields = ["phase", "disorder"]
+
+    def filter_phase(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{PHASE_FIELDS[TreatmentPhase(value)]: True})
+
+
+class GuidanceFilterSet(django_filters.FilterSet):
+    disorder = SlugFilter(Disorder, field_name="disorder")
+    compound = SlugFilter(Compound, field_name="compound")
+    modality = SlugFilter(Modality, field_name="modality")
+    profile_factor = SlugFilter(ProfileFactor, field_name="profile_factor")
+    phase = EnumFilter(TreatmentPhase.choices, help_text="Treatment phase.")
+    strength = EnumFilter(GuidanceStrength.choices, help_text="How the pairing is supported.")
+
+    class Meta:
+        model = Guidance
+        fields = ["disorder", "compound", "modality", "profile_factor", "phase", "strength"]
+
+
+class ReferenceFilterSet(django_filters.FilterSet):
+    evidence_type = EnumFilter(EvidenceType.choices, help_text="Kind of source.")
+    year = IntegerFilter(help_text="Publication year.")
+
+    class Meta:
+        model = Reference
+        fields = ["evidence_type", "year"]
+
+
+class ProfileFactorFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = ProfileFactor
+        fields: list[str] = []
+
+
+class SafetyStatementFilterSet(django_filters.FilterSet):
+    severity = EnumFilter(Severity.choices, help_text="How strongly to flag it.")
+    disorder = SlugFilter(Disorder, field_name="disorder")
+    compound = SlugFilter(Compound, field_name="compound")
+
+    class Meta:
+        model = SafetyStatement
+        fields = ["severity", "disorder", "compound"]

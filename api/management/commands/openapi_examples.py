@@ -1,0 +1,64 @@
+"""``manage.py openapi_examples``: capture real responses as the OpenAPI docs' examples."""
+
+import json
+
+from django.core.management.base import BaseCommand
+from django.test import Client
+from drf_spectacular.generators import SchemaGenerator
+
+from api.schema import EXAMPLES_FILE
+
+# Which request illustrates each operation; detail operations use a row rich in content.
+REQUESTS = {
+    "compounds_list": "/api/v1/compounds/",
+    "compounds_retrieve": "/api/v1/compounds/mdma/",
+    "mechanisms_list": "/api/v1/mechanisms/?level=cellular",
+    "mechanisms_retrieve": "/api/v1/mechanisms/bdnf-trkb-signaling/",
+    "disorders_list": "/api/v1/disorders/?category=substance_use",
+    "disorders_retrieve": "/api/v1/disorders/alcohol-use-disorder/",
+    "modalities_list": "/api/v1/modalities/?phase=preparation",
+    "modalities_retrieve": "/api/v1/modalities/motivational-enhancement-therapy/",
+    "guidance_list": "/api/v1/guidance/?disorder=alcohol-use-disorder",
+    "guidance_retrieve": "/api/v1/guidance/aud-ketamine-met-integration/",
+    "profile_factors_list": "/api/v1/profile-factors/",
+    "profile_factors_retrieve": "/api/v1/profile-factors/dissociative-tendencies/",
+    "safety_statements_list": "/api/v1/safety-statements/?severity=critical",
+    "safety_statements_retrieve": "/api/v1/safety-statements/minimum-preparation-standard/",
+    "references_list": "/api/v1/references/?evidence_type=randomized_controlled_trial",
+    "references_retrieve": "/api/v1/references/10.1176/appi.ajp.2019.19070684/",
+    "meta_retrieve": "/api/v1/meta/",
+    "root_retrieve": "/api/v1/",
+}
+MAX_ITEMS = 2
+
+
+def trim(value):
+    """Keep at most MAX_ITEMS of every list, so examples stay readable."""
+    if isinstance(value, list):
+        return [trim(item) for item in value[:MAX_ITEMS]]
+    if isinstance(value, dict):
+        return {key: trim(item) for key, item in value.items()}
+    return value
+
+
+class Command(BaseCommand):
+    help = "Capture real API responses from the loaded content into api/openapi_examples.json."
+
+    def handle(self, *args, **options):
+        operation_ids = {
+            operation["operationId"]
+            for operations in SchemaGenerator().get_schema(public=True)["paths"].values()
+            for operation in operations.values()
+        }
+        missing = operation_ids - set(REQUESTS)
+        if missing:
+            self.stderr.write(f"No example request for: {', '.join(sorted(missing))}")
+        client = Client(HTTP_HOST="127.0.0.1:8000")
+        examples = {}
+        for operation_id, url in REQUESTS.items():
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{url} answered {response.status_code}: {response.content!r}")
+            examples[operation_id] = {"summary": f"GET {url}", "value": trim(response.json())}
+        EXAMPLES_FILE.write_text(json.dumps(examples, indent=1, ensure_ascii=False) + "\n")
+        self.stdout.write(f"Wrote {len(examples)} examples to {EXAMPLES_FILE}.")

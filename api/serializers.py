@@ -1,0 +1,470 @@
+"""How content is shown over HTTP: compact rows for lists, nested and cited detail for one row.
+
+Every statement is shown with its references (seed number, short citation, DOI, evidence type),
+so a caller never needs a second request to know what a claim rests on.
+"""
+
+from collections.abc import Iterable
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from compounds.models import Compound, CompoundMechanism, Mechanism, MechanismLevel
+from evidence.models import Reference
+from guidance.models import Disorder, Guidance, ProfileFactor, SafetyStatement
+from modalities.models import Modality, TreatmentPhase
+
+
+def _link(view_name: str) -> serializers.HyperlinkedIdentityField:
+    return serializers.HyperlinkedIdentityField(view_name=view_name, lookup_field="slug")
+
+
+# --- Building blocks -----------------------------------------------------------------------------
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    """A reference as it is cited by a statement."""
+
+    short_citation = serializers.CharField(read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="reference-detail", lookup_url_kwarg="key")
+
+    class Meta:
+        model = Reference
+        fields = ["id", "seed_number", "short_citation", "doi", "evidence_type", "url"]
+
+
+class StatementSerializer(serializers.Serializer):
+    """A cited statement; ``text`` is null where the sources are silent."""
+
+    text = serializers.CharField(allow_null=True)
+    references = CitationSerializer(many=True)
+
+
+def statement(obj, text_field: str, references_field: str, context: dict) -> dict:
+    """Serialize one text field of ``obj`` with the references that support it."""
+    return StatementSerializer(
+        {
+            "text": getattr(obj, text_field) or None,
+            "references": getattr(obj, references_field).all(),
+        },
+        context=context,
+    ).data
+
+
+class CompoundSummarySerializer(serializers.ModelSerializer):
+    url = _link("compound-detail")
+
+    class Meta:
+        model = Compound
+        fields = ["slug", "name", "url"]
+
+
+class MechanismSummarySerializer(serializers.ModelSerializer):
+    url = _link("mechanism-detail")
+
+    class Meta:
+        model = Mechanism
+        fields = ["slug", "name", "level", "url"]
+
+
+class DisorderSummarySerializer(serializers.ModelSerializer):
+    url = _link("disorder-detail")
+
+    class Meta:
+        model = Disorder
+        fields = ["slug", "name", "url"]
+
+
+class ModalitySummarySerializer(serializers.ModelSerializer):
+    url = _link("modality-detail")
+
+    class Meta:
+        model = Modality
+        fields = ["slug", "name", "url"]
+
+
+class ProfileFactorSummarySerializer(serializers.ModelSerializer):
+    url = _link("profilefactor-detail")
+
+    class Meta:
+        model = ProfileFactor
+        fields = ["slug", "name", "url"]
+
+
+# --- References ----------------------------------------------------------------------------------
+
+
+class ReferenceListSerializer(serializers.ModelSerializer):
+    short_citation = serializers.CharField(read_only=True)
+    url = serializers.HyperlinkedIdentityField(view_name="reference-detail", lookup_url_kwarg="key")
+
+    class Meta:
+        model = Reference
+        fields = [
+            "id",
+            "seed_number",
+            "short_citation",
+            "title",
+            "year",
+            "evidence_type",
+            "doi",
+            "url",
+        ]
+
+
+class ReferenceDetailSerializer(ReferenceListSerializer):
+    doi_url = serializers.CharField(read_only=True, allow_null=True)
+    source_url = serializers.CharField(source="url", help_text="Where the source can be read.")
+
+    class Meta(ReferenceListSerializer.Meta):
+        fields = [
+            *ReferenceListSerializer.Meta.fields,
+            "authors",
+            "venue",
+            "citation",
+            "doi_url",
+            "source_url",
+        ]
+
+
+# --- Compounds and mechanisms --------------------------------------------------------------------
+
+
+class PlasticityWindowSerializer(serializers.Serializer):
+    """The window of plasticity after one dose; hours are null where no window is stated."""
+
+    min_hours = serializers.IntegerField(allow_null=True)
+    max_hours = serializers.IntegerField(allow_null=True)
+    statement = serializers.CharField()
+    references = CitationSerializer(many=True)
+
+
+class CompoundMechanismSerializer(serializers.ModelSerializer):
+    """A mechanism as one compound engages it, with its own evidence."""
+
+    mechanism = MechanismSummarySerializer()
+    references = CitationSerializer(many=True)
+
+    class Meta:
+        model = CompoundMechanism
+        fields = ["mechanism", "evidence_basis", "summary", "references"]
+
+
+class MechanismCompoundSerializer(serializers.ModelSerializer):
+    """A compound that engages a mechanism, with the evidence for the link."""
+
+    compound = CompoundSummarySerializer()
+    references = CitationSerializer(many=True)
+
+    class Meta:
+        model = CompoundMechanism
+        fields = ["compound", "evidence_basis", "summary", "references"]
+
+
+class MechanismsByLevelSerializer(serializers.Serializer):
+    molecular = CompoundMechanismSerializer(many=True)
+    cellular = CompoundMechanismSerializer(many=True)
+    network = CompoundMechanismSerializer(many=True)
+    behavioral = CompoundMechanismSerializer(many=True)
+
+
+class CompoundListSerializer(serializers.ModelSerializer):
+    synonyms = serializers.ListField(child=serializers.CharField(), source="synonym_list")
+    url = _link("compound-detail")
+
+    class Meta:
+        model = Compound
+        fields = ["slug", "name", "compound_class", "synonyms", "summary", "url"]
+
+
+class CompoundDetailSerializer(CompoundListSerializer):
+    primary_targets = serializers.ListField(
+        child=serializers.CharField(), source="primary_target_list"
+    )
+    references = CitationSerializer(many=True)
+    plasticity_window = serializers.SerializerMethodField()
+    mechanisms = serializers.SerializerMethodField(
+        help_text="The compound's mechanisms, grouped by level of brain organization."
+    )
+
+    class Meta(CompoundListSerializer.Meta):
+        fields = [
+            *CompoundListSerializer.Meta.fields,
+            "primary_targets",
+            "references",
+            "plasticity_window",
+            "mechanisms",
+        ]
+
+    @extend_schema_field(PlasticityWindowSerializer)
+    def get_plasticity_window(self, compound: Compound) -> dict:
+        return PlasticityWindowSerializer(
+            {
+                "min_hours": compound.plasticity_window_min_hours,
+                "max_hours": compound.plasticity_window_max_hours,
+                "statement": compound.plasticity_window_statement,
+                "references": compound.plasticity_window_references.all(),
+            },
+            context=self.context,
+        ).data
+
+    @extend_schema_field(MechanismsByLevelSerializer)
+    def get_mechanisms(self, compound: Compound) -> dict:
+        by_level: dict[str, list] = {level: [] for level in MechanismLevel.values}
+        for link in compound.mechanism_links.all():
+            by_level[link.mechanism.level].append(link)
+        return MechanismsByLevelSerializer(by_level, context=self.context).data
+
+
+class MechanismListSerializer(serializers.ModelSerializer):
+    url = _link("mechanism-detail")
+
+    class Meta:
+        model = Mechanism
+        fields = ["slug", "name", "level", "url"]
+
+
+class MechanismDetailSerializer(MechanismListSerializer):
+    references = CitationSerializer(many=True)
+    compounds = MechanismCompoundSerializer(many=True, source="compound_links")
+
+    class Meta(MechanismListSerializer.Meta):
+        fields = [*MechanismListSerializer.Meta.fields, "description", "references", "compounds"]
+
+
+# --- Guidance ------------------------------------------------------------------------------------
+
+
+class GuidanceListSerializer(serializers.ModelSerializer):
+    disorder = DisorderSummarySerializer(allow_null=True)
+    compound = CompoundSummarySerializer(allow_null=True)
+    profile_factor = ProfileFactorSummarySerializer(allow_null=True)
+    modality = ModalitySummarySerializer()
+    url = _link("guidance-detail")
+
+    class Meta:
+        model = Guidance
+        fields = [
+            "slug",
+            "disorder",
+            "compound",
+            "profile_factor",
+            "modality",
+            "phase",
+            "strength",
+            "url",
+        ]
+
+
+class GuidanceDetailSerializer(GuidanceListSerializer):
+    references = CitationSerializer(many=True)
+
+    class Meta(GuidanceListSerializer.Meta):
+        fields = [*GuidanceListSerializer.Meta.fields, "rationale", "references"]
+
+
+class GuidanceItemSerializer(serializers.ModelSerializer):
+    """A guidance row inside a disorder, already grouped by compound and phase."""
+
+    profile_factor = ProfileFactorSummarySerializer(allow_null=True)
+    modality = ModalitySummarySerializer()
+    references = CitationSerializer(many=True)
+    url = _link("guidance-detail")
+
+    class Meta:
+        model = Guidance
+        fields = [
+            "slug",
+            "modality",
+            "profile_factor",
+            "strength",
+            "rationale",
+            "references",
+            "url",
+        ]
+
+
+class GuidanceByPhaseSerializer(serializers.Serializer):
+    preparation = GuidanceItemSerializer(many=True)
+    medication_session = GuidanceItemSerializer(many=True)
+    integration = GuidanceItemSerializer(many=True)
+
+
+class GuidanceGroupSerializer(serializers.Serializer):
+    """A disorder's guidance for one compound (null: guidance for any compound), by phase."""
+
+    compound = CompoundSummarySerializer(allow_null=True)
+    phases = GuidanceByPhaseSerializer()
+
+
+def group_by_phase(rows: Iterable[Guidance]) -> dict[str, list[Guidance]]:
+    """Return guidance rows keyed by phase, in treatment order, every phase present."""
+    phases: dict[str, list[Guidance]] = {phase: [] for phase in TreatmentPhase.values}
+    for row in rows:
+        phases[row.phase].append(row)
+    return phases
+
+
+# --- Disorders -----------------------------------------------------------------------------------
+
+
+class DisorderListSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    url = _link("disorder-detail")
+
+    class Meta:
+        model = Disorder
+        fields = ["slug", "name", "category", "parent", "icd11_code", "url"]
+
+
+class DisorderDetailSerializer(DisorderListSerializer):
+    parent = DisorderSummarySerializer(allow_null=True)
+    subtypes = DisorderSummarySerializer(many=True)
+    habitual_patterns = serializers.SerializerMethodField()
+    plasticity_risk = serializers.SerializerMethodField()
+    evidence_summary = serializers.SerializerMethodField()
+    guidance = serializers.SerializerMethodField(
+        help_text="This disorder's guidance, grouped by compound (null first: any compound) "
+        "and then by phase."
+    )
+
+    class Meta(DisorderListSerializer.Meta):
+        fields = [
+            *DisorderListSerializer.Meta.fields,
+            "subtypes",
+            "habitual_patterns",
+            "plasticity_risk",
+            "evidence_summary",
+            "guidance",
+        ]
+
+    @extend_schema_field(StatementSerializer)
+    def get_habitual_patterns(self, disorder: Disorder) -> dict:
+        return statement(
+            disorder, "habitual_patterns", "habitual_patterns_references", self.context
+        )
+
+    @extend_schema_field(StatementSerializer)
+    def get_plasticity_risk(self, disorder: Disorder) -> dict:
+        return statement(disorder, "plasticity_risk", "plasticity_risk_references", self.context)
+
+    @extend_schema_field(StatementSerializer)
+    def get_evidence_summary(self, disorder: Disorder) -> dict:
+        return statement(disorder, "evidence_summary", "references", self.context)
+
+    @extend_schema_field(GuidanceGroupSerializer(many=True))
+    def get_guidance(self, disorder: Disorder) -> list:
+        by_compound: dict[Compound | None, list[Guidance]] = {}
+        for row in disorder.guidance.all():
+            by_compound.setdefault(row.compound, []).append(row)
+        order = sorted(by_compound, key=lambda c: (c is not None, c.name if c else ""))
+        groups = [{"compound": c, "phases": group_by_phase(by_compound[c])} for c in order]
+        return GuidanceGroupSerializer(groups, many=True, context=self.context).data
+
+
+# --- Modalities ----------------------------------------------------------------------------------
+
+
+class ModalityListSerializer(serializers.ModelSerializer):
+    phases = serializers.ListField(
+        child=serializers.ChoiceField(choices=TreatmentPhase.choices),
+        help_text="Treatment phases the modality serves, in treatment order.",
+    )
+    url = _link("modality-detail")
+
+    class Meta:
+        model = Modality
+        fields = ["slug", "name", "lineage", "phases", "url"]
+
+
+class ModalityDetailSerializer(ModalityListSerializer):
+    key_techniques = serializers.ListField(child=serializers.CharField(), source="technique_list")
+    references = CitationSerializer(many=True)
+    disorders = serializers.SerializerMethodField(
+        help_text="Disorders that guidance pairs this modality with."
+    )
+    guidance = GuidanceDetailSerializer(many=True)
+
+    class Meta(ModalityListSerializer.Meta):
+        fields = [
+            *ModalityListSerializer.Meta.fields,
+            "aims",
+            "key_techniques",
+            "phase_note",
+            "references",
+            "disorders",
+            "guidance",
+        ]
+
+    @extend_schema_field(DisorderSummarySerializer(many=True))
+    def get_disorders(self, modality: Modality) -> list:
+        disorders = {row.disorder for row in modality.guidance.all() if row.disorder}
+        ordered = sorted(disorders, key=lambda d: d.name)
+        return DisorderSummarySerializer(ordered, many=True, context=self.context).data
+
+
+# --- Profile factors and safety statements -------------------------------------------------------
+
+
+class ProfileFactorListSerializer(ProfileFactorSummarySerializer):
+    class Meta(ProfileFactorSummarySerializer.Meta):
+        fields = ["slug", "name", "description", "url"]
+
+
+class ProfileFactorDetailSerializer(ProfileFactorListSerializer):
+    references = CitationSerializer(many=True)
+    guidance = GuidanceDetailSerializer(many=True)
+
+    class Meta(ProfileFactorListSerializer.Meta):
+        fields = [*ProfileFactorListSerializer.Meta.fields, "references", "guidance"]
+
+
+class SafetyStatementListSerializer(serializers.ModelSerializer):
+    disorder = DisorderSummarySerializer(allow_null=True)
+    compound = CompoundSummarySerializer(allow_null=True)
+    profile_factor = ProfileFactorSummarySerializer(allow_null=True)
+    url = _link("safetystatement-detail")
+
+    class Meta:
+        model = SafetyStatement
+        fields = [
+            "slug",
+            "title",
+            "severity",
+            "trigger",
+            "disorder",
+            "compound",
+            "profile_factor",
+            "url",
+        ]
+
+
+class SafetyStatementDetailSerializer(SafetyStatementListSerializer):
+    references = CitationSerializer(many=True)
+
+    class Meta(SafetyStatementListSerializer.Meta):
+        fields = [*SafetyStatementListSerializer.Meta.fields, "message", "references"]
+
+
+# --- Meta ----------------------------------------------------------------------------------------
+
+
+class SourceSerializer(serializers.Serializer):
+    citation = serializers.CharField()
+    doi = serializers.CharField()
+    url = serializers.URLField()
+    licence = serializers.CharField()
+
+
+class MetaSerializer(serializers.Serializer):
+    """What content this service holds, where it comes from, and which version it is."""
+
+    content_version = serializers.CharField(
+        help_text="Changes whenever any content changes; compare it to detect updates."
+    )
+    content_changed_at = serializers.DateTimeField(help_text="When content last changed.")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Number of rows per resource."
+    )
+    source = SourceSerializer()
+    disclaimer = serializers.CharField()

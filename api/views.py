@@ -1,0 +1,356 @@
+"""The read-only JSON API: declarations of what each resource lists, filters and nests.
+
+Each viewset names its queryset (with every related row it serializes prefetched, so a request
+runs a fixed number of queries), its serializers and its filters; the shared behaviour (slug
+look-up, strict query parameters, explained 404s) lives in ContentViewSet.
+"""
+
+from django.db.models import F, Prefetch, QuerySet
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from api import filters as api_filters
+from api import serializers as s
+from compounds.models import Compound, CompoundMechanism, Mechanism
+from content.versioning import content_version_get
+from evidence.models import Reference, normalize_doi
+from guidance.models import Disorder, Guidance, ProfileFactor, SafetyStatement
+from modalities.models import Modality
+
+SOURCE = {
+    "citation": (
+        "Jones JL (2025) Harnessing neuroplasticity with psychoplastogens: the essential role of "
+        "psychotherapy in psychedelic treatment optimization. Front. Psychiatry 16:1565852."
+    ),
+    "doi": "10.3389/fpsyt.2025.1565852",
+    "url": "https://doi.org/10.3389/fpsyt.2025.1565852",
+    "licence": "CC BY 4.0 (Creative Commons Attribution); content here is restated, with credit.",
+}
+DISCLAIMER = (
+    "Not medical advice. This service summarizes published research for software and editors; "
+    "it does not replace the judgement of a qualified clinician, and psychedelic and ketamine "
+    "treatments are regulated and carry risks."
+)
+ALWAYS_ACCEPTED = {"format"}
+# Seed references by number, then outside sources (the article itself among them), on any database.
+CITATION_ORDER = (F("seed_number").asc(nulls_last=True), "id")
+LIST_PARAMETERS = {"search", "ordering", "page", "page_size"}
+
+
+def citations(field: str) -> Prefetch:
+    """Prefetch a many-to-many of references in citation order."""
+    return Prefetch(field, queryset=Reference.objects.order_by(*CITATION_ORDER))
+
+
+def check_query_parameters(request: Request, accepted: set[str]) -> None:
+    """Reject unknown and repeated query parameters, naming the accepted ones."""
+    errors = {}
+    for name in request.query_params:
+        if name not in accepted:
+            errors[name] = [
+                f"Unknown parameter; accepted: {', '.join(sorted(accepted)) or 'none'}."
+            ]
+        elif len(request.query_params.getlist(name)) > 1:
+            errors[name] = ["Given more than once; give it once."]
+    if errors:
+        raise ValidationError(errors)
+
+
+class ContentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Base for every resource: read only, looked up by slug, strict about its parameters."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[^/]+"
+    filter_backends = [
+        DjangoFilterBackend,
+        api_filters.DescribedSearchFilter,
+        api_filters.StrictOrderingFilter,
+    ]
+    detail_serializer_class: type[s.serializers.Serializer]
+    detail_queryset: QuerySet
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        accepted = set(ALWAYS_ACCEPTED)
+        if self.action == "list":
+            accepted |= LIST_PARAMETERS | set(self.filterset_class.base_filters)
+        check_query_parameters(request, accepted)
+
+    def get_queryset(self) -> QuerySet:
+        queryset = self.detail_queryset if self.action == "retrieve" else self.queryset
+        return queryset.all()
+
+    def get_serializer_class(self):
+        return self.detail_serializer_class if self.action == "retrieve" else self.serializer_class
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            raise NotFound(self.not_found_message(key)) from None
+
+    def not_found_message(self, key: str) -> str:
+        name = self.queryset.model._meta.verbose_name
+        return f"No {name} with slug {key!r}; see {reverse(f'{self.basename}-list')} for all."
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List compounds"),
+    retrieve=extend_schema(summary="A compound with its mechanisms by level and its evidence"),
+)
+class CompoundViewSet(ContentViewSet):
+    """Psychoplastogens: class, targets, plasticity window and the mechanisms they engage."""
+
+    queryset = Compound.objects.all()
+    detail_queryset = Compound.objects.prefetch_related(
+        citations("references"),
+        citations("plasticity_window_references"),
+        Prefetch(
+            "mechanism_links",
+            queryset=CompoundMechanism.objects.select_related("mechanism")
+            .prefetch_related(citations("references"))
+            .order_by("mechanism__name"),
+        ),
+    )
+    serializer_class = s.CompoundListSerializer
+    detail_serializer_class = s.CompoundDetailSerializer
+    filterset_class = api_filters.CompoundFilterSet
+    search_fields = ["name", "synonyms", "summary"]
+    ordering_fields = ["name", "slug"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List mechanisms"),
+    retrieve=extend_schema(summary="A mechanism with the compounds that engage it"),
+)
+class MechanismViewSet(ContentViewSet):
+    """Mechanisms of neuroplasticity at the molecular, cellular, network and behavioral levels."""
+
+    queryset = Mechanism.objects.all()
+    detail_queryset = Mechanism.objects.prefetch_related(
+        citations("references"),
+        Prefetch(
+            "compound_links",
+            queryset=CompoundMechanism.objects.select_related("compound")
+            .prefetch_related(citations("references"))
+            .order_by("compound__name"),
+        ),
+    )
+    serializer_class = s.MechanismListSerializer
+    detail_serializer_class = s.MechanismDetailSerializer
+    filterset_class = api_filters.MechanismFilterSet
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "level", "slug"]
+
+
+GUIDANCE_ROWS = Guidance.objects.select_related(
+    "disorder", "compound", "profile_factor", "modality"
+).prefetch_related(citations("references"))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List disorders"),
+    retrieve=extend_schema(summary="A disorder with its patterns, risks and guidance by phase"),
+)
+class DisorderViewSet(ContentViewSet):
+    """Disorders the article discusses, with cited patterns, risks and the evidence that exists."""
+
+    queryset = Disorder.objects.select_related("parent")
+    detail_queryset = Disorder.objects.select_related("parent").prefetch_related(
+        "subtypes",
+        citations("habitual_patterns_references"),
+        citations("plasticity_risk_references"),
+        citations("references"),
+        Prefetch("guidance", queryset=GUIDANCE_ROWS.order_by("slug")),
+    )
+    serializer_class = s.DisorderListSerializer
+    detail_serializer_class = s.DisorderDetailSerializer
+    filterset_class = api_filters.DisorderFilterSet
+    search_fields = ["name", "habitual_patterns", "plasticity_risk", "evidence_summary"]
+    ordering_fields = ["name", "category", "slug"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List psychotherapy modalities"),
+    retrieve=extend_schema(
+        summary="A modality with its phases and the disorders it is paired with"
+    ),
+)
+class ModalityViewSet(ContentViewSet):
+    """Psychotherapy approaches that guide the plasticity window, and the phases they serve."""
+
+    queryset = Modality.objects.all()
+    detail_queryset = Modality.objects.prefetch_related(
+        citations("references"), Prefetch("guidance", queryset=GUIDANCE_ROWS.order_by("slug"))
+    )
+    serializer_class = s.ModalityListSerializer
+    detail_serializer_class = s.ModalityDetailSerializer
+    filterset_class = api_filters.ModalityFilterSet
+    search_fields = ["name", "aims", "key_techniques"]
+    ordering_fields = ["name", "lineage", "slug"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List guidance"),
+    retrieve=extend_schema(summary="One cited pairing of a modality, phase and scope"),
+)
+class GuidanceViewSet(ContentViewSet):
+    """Cited statements pairing a modality, in one phase, with a disorder, compound or profile.
+
+    A row whose disorder, compound and profile factor are all null is general guidance.
+    """
+
+    queryset = Guidance.objects.select_related("disorder", "compound", "profile_factor", "modality")
+    detail_queryset = GUIDANCE_ROWS
+    serializer_class = s.GuidanceListSerializer
+    detail_serializer_class = s.GuidanceDetailSerializer
+    filterset_class = api_filters.GuidanceFilterSet
+    search_fields = ["rationale", "modality__name", "disorder__name", "compound__name"]
+    ordering_fields = ["slug", "phase", "strength"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List clinical-profile factors"),
+    retrieve=extend_schema(summary="A clinical-profile factor and the guidance it selects"),
+)
+class ProfileFactorViewSet(ContentViewSet):
+    """Clinical-profile factors (e.g. dissociative tendencies) that change which techniques fit."""
+
+    queryset = ProfileFactor.objects.all()
+    detail_queryset = ProfileFactor.objects.prefetch_related(
+        citations("references"), Prefetch("guidance", queryset=GUIDANCE_ROWS.order_by("slug"))
+    )
+    serializer_class = s.ProfileFactorListSerializer
+    detail_serializer_class = s.ProfileFactorDetailSerializer
+    filterset_class = api_filters.ProfileFactorFilterSet
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "slug"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List safety statements"),
+    retrieve=extend_schema(summary="One cited safety statement"),
+)
+class SafetyStatementViewSet(ContentViewSet):
+    """Cited safety statements, scoped to a disorder, compound or profile factor, or to all."""
+
+    queryset = SafetyStatement.objects.select_related("disorder", "compound", "profile_factor")
+    detail_queryset = queryset.prefetch_related(citations("references"))
+    serializer_class = s.SafetyStatementListSerializer
+    detail_serializer_class = s.SafetyStatementDetailSerializer
+    filterset_class = api_filters.SafetyStatementFilterSet
+    search_fields = ["title", "message"]
+    ordering_fields = ["slug", "severity"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List references"),
+    retrieve=extend_schema(
+        summary="A reference, by id or DOI",
+        parameters=[
+            OpenApiParameter(
+                "key",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="The reference's id (e.g. 12) or its DOI "
+                "(e.g. 10.1177/0269881108093587).",
+            )
+        ],
+    ),
+)
+class ReferenceViewSet(ContentViewSet):
+    """The sources behind every statement: the article, its 95 references and outside sources."""
+
+    queryset = Reference.objects.all()
+    detail_queryset = queryset
+    lookup_field = "pk"
+    lookup_url_kwarg = "key"
+    lookup_value_regex = r".+"
+    serializer_class = s.ReferenceListSerializer
+    detail_serializer_class = s.ReferenceDetailSerializer
+    filterset_class = api_filters.ReferenceFilterSet
+    search_fields = ["authors", "title", "venue", "doi", "citation"]
+    ordering_fields = ["seed_number", "year", "id"]
+
+    def get_object(self) -> Reference:
+        key = self.kwargs["key"].strip("/")
+        queryset = self.get_queryset()
+        found = (
+            queryset.filter(pk=int(key)) if key.isdigit() else queryset.by_token(normalize_doi(key))
+        ).first()
+        if found is None:
+            raise NotFound(
+                f"No reference with id or DOI {key!r}; see {reverse('reference-list')} for all."
+            )
+        return found
+
+
+class RootView(APIView):
+    """The API's entry point: a link to every resource and to the documentation."""
+
+    @extend_schema(
+        summary="Links to every resource", tags=["meta"], responses={200: OpenApiTypes.OBJECT}
+    )
+    def get(self, request: Request) -> Response:
+        check_query_parameters(request, ALWAYS_ACCEPTED)
+        names = [
+            "compound",
+            "mechanism",
+            "disorder",
+            "modality",
+            "guidance",
+            "profilefactor",
+            "safetystatement",
+            "reference",
+        ]
+        links = {
+            reverse(f"{name}-list").strip("/").split("/")[-1]: reverse(
+                f"{name}-list", request=request
+            )
+            for name in names
+        }
+        links["meta"] = reverse("meta", request=request)
+        links["schema"] = reverse("schema", request=request)
+        links["docs"] = reverse("swagger-ui", request=request)
+        links["redoc"] = reverse("redoc", request=request)
+        return Response(links)
+
+
+class MetaView(APIView):
+    """Content version, counts, source article and licence, and the disclaimer."""
+
+    @extend_schema(
+        summary="Content version, counts, source and disclaimer",
+        tags=["meta"],
+        responses=s.MetaSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        check_query_parameters(request, ALWAYS_ACCEPTED)
+        version = content_version_get()
+        counts = {
+            "compounds": Compound.objects.count(),
+            "mechanisms": Mechanism.objects.count(),
+            "disorders": Disorder.objects.count(),
+            "modalities": Modality.objects.count(),
+            "guidance": Guidance.objects.count(),
+            "profile_factors": ProfileFactor.objects.count(),
+            "safety_statements": SafetyStatement.objects.count(),
+            "references": Reference.objects.count(),
+        }
+        data = {
+            "content_version": version.token,
+            "content_changed_at": version.changed_at,
+            "counts": counts,
+            "source": SOURCE,
+            "disclaimer": DISCLAIMER,
+        }
+        return Response(s.MetaSerializer(data).data)

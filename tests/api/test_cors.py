@@ -1,0 +1,35 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+ORIGIN = "https://app.example.org"
+
+
+@pytest.fixture(autouse=True)
+def allowed_origin(settings):
+    settings.CORS_ALLOWED_ORIGINS = [ORIGIN]
+
+
+def test_a_configured_origin_may_read_the_api(client):
+    response = client.get("/api/v1/compounds/", HTTP_ORIGIN=ORIGIN)
+    assert response["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_a_preflight_allows_only_read_methods(client):
+    response = client.options(
+        "/api/v1/compounds/",
+        HTTP_ORIGIN=ORIGIN,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+    )
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+
+
+def test_another_origin_gets_no_cors_headers(client):
+    response = client.get("/api/v1/compounds/", HTTP_ORIGIN="https://evil.example.com")
+    assert "Access-Control-Allow-Origin" not in response
+
+
+def test_the_admin_never_gets_cors_headers(client):
+    response = client.get("/admin/login/", HTTP_ORIGIN=ORIGIN)
+    assert "Access-Control-Allow-Origin" not in response

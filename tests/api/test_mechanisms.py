@@ -1,0 +1,61 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_filters_by_level(client):
+    body = client.get("/api/v1/mechanisms/", {"level": "network", "page_size": 100}).json()
+    assert {m["slug"] for m in body["results"]} == {
+        "global-connectivity-modularity",
+        "dmn-limbic-connectivity",
+    }
+
+
+def test_it_filters_by_compound(client):
+    body = client.get("/api/v1/mechanisms/", {"compound": "mdma", "page_size": 100}).json()
+    assert {m["slug"] for m in body["results"]} == {
+        "bdnf-trkb-signaling",
+        "monoamine-modulation",
+        "enhanced-synaptic-plasticity",
+        "social-reward-learning",
+        "fear-extinction-learning",
+    }
+
+
+def test_filters_combine(client):
+    body = client.get("/api/v1/mechanisms/", {"compound": "mdma", "level": "behavioral"}).json()
+    assert [m["slug"] for m in body["results"]] == [
+        "fear-extinction-learning",
+        "social-reward-learning",
+    ]
+
+
+def test_an_unknown_level_is_a_400_listing_the_levels(client):
+    response = client.get("/api/v1/mechanisms/", {"level": "genetic"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "level": ["Unknown value 'genetic'; valid: molecular, cellular, network, behavioral."]
+    }
+
+
+def test_an_unknown_compound_is_a_400_listing_the_compounds(client):
+    response = client.get("/api/v1/mechanisms/", {"compound": "ayahuasca"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "compound": ["Unknown slug 'ayahuasca'; valid: ketamine, lsd, mdma, psilocybin."]
+    }
+
+
+def test_the_detail_lists_each_compound_with_its_evidence(client):
+    body = client.get("/api/v1/mechanisms/fear-extinction-learning/").json()
+    assert body["level"] == "behavioral"
+    [link] = body["compounds"]
+    assert link["compound"]["slug"] == "mdma"
+    assert link["evidence_basis"] == "human"
+    assert [r["seed_number"] for r in link["references"]] == [43, 45]
+    assert [r["seed_number"] for r in body["references"]] == [43, 45]
+
+
+def test_it_searches_descriptions(client):
+    body = client.get("/api/v1/mechanisms/", {"search": "positron emission"}).json()
+    assert [m["slug"] for m in body["results"]] == ["synaptic-density-human-pet"]

@@ -1,0 +1,46 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_filters_by_phase(client):
+    body = client.get("/api/v1/modalities/", {"phase": "preparation"}).json()
+    assert {m["slug"] for m in body["results"]} == {"psychoeducation", "preparatory-support"}
+    assert all(m["phases"] == ["preparation"] for m in body["results"])
+
+
+def test_it_filters_by_disorder_through_guidance_without_duplicates(client):
+    body = client.get(
+        "/api/v1/modalities/", {"disorder": "alcohol-use-disorder", "page_size": 50}
+    ).json()
+    assert [m["slug"] for m in body["results"]] == [
+        "motivational-enhancement-therapy",
+        "relapse-prevention-therapy",
+    ]
+
+
+def test_the_detail_gives_phases_techniques_and_paired_disorders(client):
+    body = client.get("/api/v1/modalities/motivational-enhancement-therapy/").json()
+    assert body["phases"] == ["integration"]
+    assert body["key_techniques"][0] == "Strengthening intrinsic motivation for change"
+    assert [d["slug"] for d in body["disorders"]] == [
+        "alcohol-use-disorder",
+        "cannabis-use-disorder",
+        "substance-use-disorders",
+    ]
+    rows = {g["slug"]: g for g in body["guidance"]}
+    assert rows["aud-ketamine-met-integration"]["compound"]["slug"] == "ketamine"
+    assert [r["seed_number"] for r in rows["aud-ketamine-met-integration"]["references"]] == [80]
+
+
+def test_a_phase_the_article_leaves_open_is_noted(client):
+    body = client.get("/api/v1/modalities/somatic-techniques/").json()
+    assert body["key_techniques"] == []
+    assert "does not say in which phase" in body["phase_note"]
+
+
+def test_an_unknown_phase_is_a_400_listing_the_phases(client):
+    response = client.get("/api/v1/modalities/", {"phase": "aftercare"})
+    assert response.json() == {
+        "phase": ["Unknown value 'aftercare'; valid: preparation, medication_session, integration."]
+    }
