@@ -50,6 +50,10 @@ class EvidenceType(models.TextChoices):
 class ReferenceQuerySet(models.QuerySet):
     """Look-ups of references by the tokens fixtures and clients use to cite them."""
 
+    def in_citation_order(self) -> "ReferenceQuerySet":
+        """Order seed references by number, then outside sources, the same on every database."""
+        return self.order_by(models.F("seed_number").asc(nulls_last=True), "id")
+
     def by_token(self, token: int | str) -> "ReferenceQuerySet":
         """Filter by a seed number (int) or a DOI (str, matched case-insensitively)."""
         if isinstance(token, int) and not isinstance(token, bool):

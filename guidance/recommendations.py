@@ -1,0 +1,367 @@
+"""The recommendation engine: a phased, ranked, explained psychotherapy plan for a disorder and a
+compound, read entirely from Guidance and SafetyStatement rows.
+
+``recommend`` is a pure function over rows already in memory, so the single-plan endpoint and the
+matrix share it and each runs a fixed number of queries. Pairing knowledge lives in the rows; this
+module only decides which rows apply and how they rank:
+
+- a row applies when each of its disorder, compound and profile factor is empty or matches (a
+  parent disorder's rows apply to its subtypes);
+- score = specificity + profile match + strength + evidence design, each a documented number, so a
+  caller can see why one item ranks above another; ties break by phase, modality name, slug;
+- rows recommending the same modality in the same phase merge into one item, led by the
+  highest-scoring row, the others listed as supporting guidance.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from compounds.models import Compound
+from evidence.models import EvidenceType, Reference
+from guidance.models import (
+    Disorder,
+    Guidance,
+    GuidanceStrength,
+    ProfileFactor,
+    SafetyStatement,
+    SafetyTrigger,
+    Severity,
+)
+from modalities.models import Modality, TreatmentPhase
+
+PHASE_ORDER = {phase: index for index, phase in enumerate(TreatmentPhase.values)}
+
+# How much each kind of match is worth. Matching the disorder and the compound dominates, so that a
+# tested pairing outranks general advice; a parent disorder's row counts a little less than the
+# disorder's own.
+SPECIFICITY_POINTS = {
+    "disorder_compound_profile": 40,
+    "disorder_compound": 40,
+    "disorder_profile": 20,
+    "disorder": 20,
+    "compound_profile": 10,
+    "compound": 10,
+    "profile": 0,
+    "general": 0,
+}
+INHERITED_DISORDER_PENALTY = 5
+# A row chosen for one of the patient's profile factors is lifted above general advice.
+PROFILE_POINTS = 25
+STRENGTH_POINTS = {
+    GuidanceStrength.TRIAL: 30,
+    GuidanceStrength.STANDARD: 30,
+    GuidanceStrength.FRAMEWORK: 20,
+    GuidanceStrength.COMMON_PRACTICE: 15,
+    GuidanceStrength.PROPOSAL: 10,
+    GuidanceStrength.INFERRED: 5,
+}
+# The design of the strongest reference behind a row: a tie-breaker between rows of equal
+# strength (a randomized trial ahead of an open-label one).
+EVIDENCE_POINTS = {
+    EvidenceType.RANDOMIZED_CONTROLLED_TRIAL: 10,
+    EvidenceType.RANDOMIZED_PILOT: 8,
+    EvidenceType.OPEN_LABEL_TRIAL: 6,
+    EvidenceType.PROOF_OF_CONCEPT_STUDY: 5,
+    EvidenceType.OBSERVATIONAL_STUDY: 4,
+    EvidenceType.HUMAN_IMAGING_STUDY: 4,
+    EvidenceType.SYSTEMATIC_REVIEW: 3,
+    EvidenceType.NARRATIVE_REVIEW: 2,
+    EvidenceType.TREATMENT_MANUAL: 2,
+    EvidenceType.GUIDELINE: 2,
+    EvidenceType.EXPERT_OPINION: 1,
+    EvidenceType.PRECLINICAL_STUDY: 0,
+    EvidenceType.REFERENCE_WORK: 0,
+}
+EVIDENCE_ORDER = {value: index for index, value in enumerate(EvidenceType.values)}
+SEVERITY_ORDER = {value: index for index, value in enumerate(Severity.values)}
+NO_EVIDENCE = "none"
+
+
+@dataclass(frozen=True)
+class Match:
+    """One guidance row that applies to the plan, with its score."""
+
+    guidance: Guidance
+    specificity: str
+    inherited_from: Disorder | None
+    components: dict[str, int]
+
+    @property
+    def score(self) -> int:
+        return sum(self.components.values())
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One modality in one phase, led by its best-scoring guidance row.
+
+    Its score is the lead's, except that the profile points count when any row behind the item
+    was chosen for one of the patient's factors: a factor lifts the modality, not one row of it.
+    """
+
+    modality: Modality
+    phase: str
+    lead: Match
+    supporting: tuple[Match, ...] = ()
+
+    @property
+    def components(self) -> dict[str, int]:
+        profile = max(m.components["profile"] for m in (self.lead, *self.supporting))
+        return {**self.lead.components, "profile": profile}
+
+    @property
+    def score(self) -> int:
+        return sum(self.components.values())
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Something a clinician must see with the plan: a safety statement, or a gap in content."""
+
+    code: str
+    severity: str
+    title: str
+    message: str
+    references: tuple[Reference, ...] = ()
+
+    @classmethod
+    def from_statement(cls, statement: SafetyStatement) -> "Warning":
+        return cls(
+            statement.slug,
+            statement.severity,
+            statement.title,
+            statement.message,
+            tuple(statement.references.all()),
+        )
+
+
+def _gaps(recommendations: list[Recommendation]) -> list[Warning]:
+    """Name what the content fails to give every plan: psychoeducation first, then integration.
+
+    The sources make both the minimum (ref 75 and the article's sections 5-6); if an editor removes
+    the rows that supply them, the plan says so instead of quietly omitting them.
+    """
+    gaps = []
+    if not any(
+        r.phase == TreatmentPhase.PREPARATION and r.modality.slug == "psychoeducation"
+        for r in recommendations
+    ):
+        gaps.append(
+            Warning(
+                "incomplete-plan-preparation",
+                Severity.CRITICAL,
+                "No psychoeducation in preparation",
+                "The content holds no psychoeducation guidance for the preparation phase of this "
+                "plan; basic preparatory psychoeducation is the minimum standard. Ask an editor "
+                "to restore it.",
+            )
+        )
+    if not any(r.phase == TreatmentPhase.INTEGRATION for r in recommendations):
+        gaps.append(
+            Warning(
+                "incomplete-plan-integration",
+                Severity.CRITICAL,
+                "No integration guidance",
+                "The content holds no integration guidance for this plan. Ask an editor to "
+                "restore it.",
+            )
+        )
+    return gaps
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the engine answers for one disorder, compound and profile."""
+
+    disorder: Disorder
+    compound: Compound
+    profile: tuple[ProfileFactor, ...]
+    recommendations: list[Recommendation]
+    warnings: list[Warning]
+    evidence_level: str
+    has_pairing_evidence: bool
+    phases: dict[str, list[Recommendation]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        phases: dict[str, list[Recommendation]] = {phase: [] for phase in TreatmentPhase.values}
+        for item in self.recommendations:
+            phases[item.phase].append(item)
+        object.__setattr__(self, "phases", phases)
+
+    @property
+    def top(self) -> Recommendation | None:
+        """Return the highest-ranked recommendation, if any."""
+        return self.recommendations[0] if self.recommendations else None
+
+
+@dataclass(frozen=True)
+class GuidanceContent:
+    """The rows the engine reads, fetched once and shared by every plan built from them."""
+
+    guidance: list[Guidance]
+    safety_statements: list[SafetyStatement]
+    parents: dict[int, int | None]
+
+
+def ancestry(disorder_id: int, parents: dict[int, int | None]) -> list[int]:
+    """Return the disorder and its ancestors, nearest first, stopping at any loop."""
+    chain: list[int] = []
+    current: int | None = disorder_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+def _specificity(row: Guidance | SafetyStatement) -> str:
+    parts = [
+        name
+        for name, value in (
+            ("disorder", row.disorder_id),
+            ("compound", row.compound_id),
+            ("profile", row.profile_factor_id),
+        )
+        if value is not None
+    ]
+    return "_".join(parts) or "general"
+
+
+def _applies(
+    row: Guidance | SafetyStatement, chain: list[int], compound_id: int, profile_ids: set[int]
+) -> bool:
+    return (
+        (row.disorder_id is None or row.disorder_id in chain)
+        and (row.compound_id is None or row.compound_id == compound_id)
+        and (row.profile_factor_id is None or row.profile_factor_id in profile_ids)
+    )
+
+
+def strongest_evidence(references: Iterable[Reference]) -> str:
+    """Return the strongest evidence type among references, or 'none'."""
+    types = [r.evidence_type for r in references]
+    return min(types, key=EVIDENCE_ORDER.__getitem__) if types else NO_EVIDENCE
+
+
+def score_row(row: Guidance, *, chain: list[int], profile_ids: set[int]) -> Match:
+    """Score one applicable guidance row for a plan."""
+    specificity = _specificity(row)
+    inherited = row.disorder_id is not None and row.disorder_id != chain[0]
+    evidence = strongest_evidence(row.references.all())
+    components = {
+        "specificity": SPECIFICITY_POINTS[specificity]
+        - (INHERITED_DISORDER_PENALTY if inherited else 0),
+        "profile": PROFILE_POINTS if row.profile_factor_id in profile_ids else 0,
+        "strength": STRENGTH_POINTS[GuidanceStrength(row.strength)],
+        "evidence": EVIDENCE_POINTS.get(EvidenceType(evidence), 0)
+        if evidence != NO_EVIDENCE
+        else 0,
+    }
+    return Match(row, specificity, row.disorder if inherited else None, components)
+
+
+def _rank_key(match: Match) -> tuple:
+    row = match.guidance
+    return (-match.score, PHASE_ORDER[row.phase], row.modality.name, row.slug)
+
+
+def recommend(
+    *,
+    disorder: Disorder,
+    compound: Compound,
+    profile: Sequence[ProfileFactor] = (),
+    content: GuidanceContent,
+) -> Plan:
+    """Build the plan for a disorder and compound (and profile) from already-fetched rows."""
+    chain = ancestry(disorder.pk, content.parents)
+    profile_ids = {factor.pk for factor in profile}
+    matches = sorted(
+        (
+            score_row(row, chain=chain, profile_ids=profile_ids)
+            for row in content.guidance
+            if _applies(row, chain, compound.pk, profile_ids)
+        ),
+        key=_rank_key,
+    )
+
+    grouped: dict[tuple[int, str], list[Match]] = {}
+    for match in matches:
+        grouped.setdefault((match.guidance.modality_id, match.guidance.phase), []).append(match)
+    recommendations = sorted(
+        (
+            Recommendation(g[0].guidance.modality, g[0].guidance.phase, g[0], tuple(g[1:]))
+            for g in grouped.values()
+        ),
+        key=lambda item: (-item.score, *_rank_key(item.lead)[1:]),
+    )
+
+    pairing = [m for m in matches if m.guidance.disorder_id is not None and m.guidance.compound_id]
+    evidence_level = strongest_evidence(
+        ref for match in pairing for ref in match.guidance.references.all()
+    )
+    warnings = _gaps(recommendations) + [
+        Warning.from_statement(statement)
+        for statement in sorted(
+            content.safety_statements,
+            key=lambda s: (SEVERITY_ORDER[s.severity], s.slug),
+        )
+        if _applies(statement, chain, compound.pk, profile_ids)
+        and (statement.trigger == SafetyTrigger.ALWAYS or not pairing)
+    ]
+    return Plan(
+        disorder=disorder,
+        compound=compound,
+        profile=tuple(profile),
+        recommendations=recommendations,
+        warnings=warnings,
+        evidence_level=evidence_level,
+        has_pairing_evidence=bool(pairing),
+    )
+
+
+def _citations() -> Prefetch:
+    return Prefetch("references", queryset=Reference.objects.in_citation_order())
+
+
+def guidance_content_get(
+    *,
+    disorder: Disorder | None = None,
+    compound: Compound | None = None,
+    profile: Sequence[ProfileFactor] = (),
+) -> GuidanceContent:
+    """Fetch the rows plans are built from: all of them, or only those one plan can use."""
+    parents = dict(Disorder.objects.values_list("id", "parent_id"))
+    guidance = Guidance.objects.select_related(
+        "modality", "disorder", "compound", "profile_factor"
+    ).prefetch_related(_citations())
+    statements = SafetyStatement.objects.select_related(
+        "disorder", "compound", "profile_factor"
+    ).prefetch_related(_citations())
+    if disorder is not None and compound is not None:
+        scope = (
+            (Q(disorder__isnull=True) | Q(disorder__in=ancestry(disorder.pk, parents)))
+            & (Q(compound__isnull=True) | Q(compound=compound))
+            & (Q(profile_factor__isnull=True) | Q(profile_factor__in=[p.pk for p in profile]))
+        )
+        guidance, statements = guidance.filter(scope), statements.filter(scope)
+    return GuidanceContent(list(guidance), list(statements), parents)
+
+
+def recommendation_plan(
+    *, disorder: Disorder, compound: Compound, profile: Sequence[ProfileFactor] = ()
+) -> Plan:
+    """Return the plan for one disorder and compound, read from the current content."""
+    content = guidance_content_get(disorder=disorder, compound=compound, profile=profile)
+    return recommend(disorder=disorder, compound=compound, profile=profile, content=content)
+
+
+def recommendation_matrix() -> list[Plan]:
+    """Return the plan for every disorder with every compound (no profile), disorder by disorder."""
+    content = guidance_content_get()
+    compounds = list(Compound.objects.order_by("name"))
+    return [
+        recommend(disorder=disorder, compound=compound, content=content)
+        for disorder in Disorder.objects.order_by("name")
+        for compound in compounds
+    ]

@@ -1,0 +1,251 @@
+"""The engine on small hand-built content: ranking, specificity, profile, fallback, warnings."""
+
+import pytest
+
+from guidance.models import Disorder, Guidance, SafetyStatement
+from guidance.recommendations import GuidanceContent, ancestry, recommend
+from modalities.models import Modality
+from tests.factories import (
+    CompoundFactory,
+    DisorderFactory,
+    GuidanceFactory,
+    ModalityFactory,
+    ProfileFactorFactory,
+    ReferenceFactory,
+    SafetyStatementFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    """A disorder with a parent, two compounds, modalities and a profile factor."""
+    rct = ReferenceFactory(evidence_type="randomized_controlled_trial")
+    opinion = ReferenceFactory(evidence_type="expert_opinion")
+    parent = DisorderFactory(slug="parent-disorder")
+    return {
+        "parent": parent,
+        "disorder": DisorderFactory(slug="child-disorder", parent=parent),
+        "other_disorder": DisorderFactory(slug="other-disorder"),
+        "drug": CompoundFactory(slug="drug"),
+        "other_drug": CompoundFactory(slug="other-drug"),
+        "education": Modality.objects.get(slug="psychoeducation"),
+        "alpha": ModalityFactory(slug="alpha", name="Alpha"),
+        "beta": ModalityFactory(slug="beta", name="Beta"),
+        "somatic": ModalityFactory(slug="somatic", name="Somatic"),
+        "factor": ProfileFactorFactory(slug="dissociative"),
+        "rct": rct,
+        "opinion": opinion,
+    }
+
+
+def guidance(
+    world, slug, modality, *, phase="integration", strength="proposal", refs=None, **scope
+):
+    return GuidanceFactory(
+        slug=slug,
+        modality=world[modality],
+        phase=phase,
+        strength=strength,
+        disorder=scope.get("disorder"),
+        compound=scope.get("compound"),
+        profile_factor=scope.get("profile_factor"),
+        references=refs or [world["opinion"]],
+    )
+
+
+def plan_for(world, *, disorder="disorder", compound="drug", profile=()):
+    content = GuidanceContent(
+        guidance=list(Guidance.objects.filter(slug__startswith="t-")),
+        safety_statements=list(SafetyStatement.objects.filter(slug__startswith="t-")),
+        parents=dict(Disorder.objects.values_list("id", "parent_id")),
+    )
+    return recommend(
+        disorder=world[disorder],
+        compound=world[compound],
+        profile=[world[p] for p in profile],
+        content=content,
+    )
+
+
+def ranked(plan) -> list[str]:
+    return [item.lead.guidance.slug for item in plan.recommendations]
+
+
+def test_a_tested_pairing_outranks_disorder_level_and_general_guidance(world):
+    d, c = world["disorder"], world["drug"]
+    guidance(world, "t-general", "education", phase="preparation", strength="standard")
+    guidance(world, "t-disorder", "alpha", disorder=d)
+    guidance(
+        world, "t-trial", "beta", disorder=d, compound=c, strength="trial", refs=[world["rct"]]
+    )
+
+    plan = plan_for(world)
+
+    assert ranked(plan) == ["t-trial", "t-general", "t-disorder"]
+    trial = plan.recommendations[0]
+    assert trial.lead.components == {
+        "specificity": 40,
+        "profile": 0,
+        "strength": 30,
+        "evidence": 10,
+    }
+    assert trial.score == 80
+    assert [i.lead.specificity for i in plan.recommendations] == [
+        "disorder_compound",
+        "general",
+        "disorder",
+    ]
+
+
+def test_rows_for_other_disorders_compounds_or_unrequested_factors_do_not_apply(world):
+    guidance(world, "t-other-disorder", "alpha", disorder=world["other_disorder"])
+    guidance(world, "t-other-drug", "alpha", compound=world["other_drug"])
+    guidance(world, "t-profile", "somatic", profile_factor=world["factor"])
+    guidance(world, "t-general", "beta")
+
+    assert ranked(plan_for(world)) == ["t-general"]
+
+
+def test_a_profile_factor_adds_and_lifts_the_guidance_chosen_for_it(world):
+    guidance(world, "t-general", "alpha", strength="standard")
+    guidance(world, "t-profile", "somatic", profile_factor=world["factor"])
+
+    plan = plan_for(world, profile=["factor"])
+
+    assert ranked(plan) == ["t-profile", "t-general"]
+    assert plan.recommendations[0].lead.components["profile"] == 25
+    assert plan.recommendations[0].lead.specificity == "profile"
+
+
+def test_a_parent_disorder_s_guidance_applies_to_its_subtype_slightly_discounted(world):
+    guidance(world, "t-parent", "alpha", disorder=world["parent"])
+    guidance(world, "t-own", "beta", disorder=world["disorder"])
+
+    plan = plan_for(world)
+
+    assert ranked(plan) == ["t-own", "t-parent"]
+    parent_item = plan.recommendations[1]
+    assert parent_item.lead.inherited_from == world["parent"]
+    assert parent_item.lead.components["specificity"] == 15
+    assert plan.recommendations[0].lead.inherited_from is None
+
+
+def test_ties_break_by_phase_then_modality_name_then_slug(world):
+    guidance(world, "t-b", "beta")
+    guidance(world, "t-a2", "alpha", refs=[world["opinion"]])
+    guidance(world, "t-prep", "education", phase="preparation")
+
+    assert ranked(plan_for(world)) == ["t-prep", "t-a2", "t-b"]
+    assert ranked(plan_for(world)) == ranked(plan_for(world))
+
+
+def test_rows_for_the_same_modality_and_phase_merge_under_the_best(world):
+    guidance(world, "t-general-alpha", "alpha")
+    guidance(
+        world,
+        "t-trial-alpha",
+        "alpha",
+        disorder=world["disorder"],
+        compound=world["drug"],
+        strength="trial",
+        refs=[world["rct"]],
+    )
+
+    plan = plan_for(world)
+
+    [item] = plan.recommendations
+    assert item.lead.guidance.slug == "t-trial-alpha"
+    assert [m.guidance.slug for m in item.supporting] == ["t-general-alpha"]
+
+
+def test_phases_group_the_items_in_treatment_order(world):
+    guidance(world, "t-int", "alpha", strength="trial")
+    guidance(world, "t-prep", "education", phase="preparation")
+
+    phases = plan_for(world).phases
+
+    assert list(phases) == ["preparation", "medication_session", "integration"]
+    assert [i.lead.guidance.slug for i in phases["preparation"]] == ["t-prep"]
+    assert phases["medication_session"] == []
+
+
+def test_without_pairing_evidence_the_plan_still_comes_and_says_so(world):
+    guidance(world, "t-prep", "education", phase="preparation", strength="standard")
+    guidance(world, "t-disorder", "alpha", disorder=world["disorder"])
+    SafetyStatementFactory(slug="t-no-pairing", trigger="no_pairing_evidence", severity="caution")
+    SafetyStatementFactory(slug="t-always", severity="info")
+
+    plan = plan_for(world)
+
+    assert ranked(plan) == ["t-prep", "t-disorder"]
+    assert plan.evidence_level == "none"
+    assert not plan.has_pairing_evidence
+    assert [w.code for w in plan.warnings] == ["t-no-pairing", "t-always"]
+
+
+def test_with_pairing_evidence_the_fallback_warning_is_left_out(world):
+    guidance(world, "t-prep", "education", phase="preparation", strength="standard")
+    guidance(
+        world,
+        "t-trial",
+        "alpha",
+        disorder=world["disorder"],
+        compound=world["drug"],
+        strength="trial",
+        refs=[world["rct"], world["opinion"]],
+    )
+    SafetyStatementFactory(slug="t-no-pairing", trigger="no_pairing_evidence")
+
+    plan = plan_for(world)
+
+    assert plan.has_pairing_evidence
+    assert plan.evidence_level == "randomized_controlled_trial"
+    assert plan.warnings == []
+
+
+def test_safety_statements_apply_by_scope_and_sort_by_severity(world):
+    guidance(world, "t-prep", "education", phase="preparation")
+    guidance(world, "t-int", "alpha")
+    SafetyStatementFactory(slug="t-info", severity="info")
+    SafetyStatementFactory(slug="t-parent", severity="caution", disorder=world["parent"])
+    SafetyStatementFactory(slug="t-drug", severity="critical", compound=world["drug"])
+    SafetyStatementFactory(
+        slug="t-elsewhere", severity="critical", disorder=world["other_disorder"]
+    )
+    SafetyStatementFactory(slug="t-factor", severity="critical", profile_factor=world["factor"])
+
+    assert [w.code for w in plan_for(world).warnings] == ["t-drug", "t-parent", "t-info"]
+    with_factor = plan_for(world, profile=["factor"])
+    assert [w.code for w in with_factor.warnings] == ["t-drug", "t-factor", "t-parent", "t-info"]
+
+
+def test_a_plan_without_psychoeducation_or_integration_says_what_is_missing(world):
+    guidance(world, "t-only-prep", "alpha", phase="integration")
+    world["alpha"].serves_preparation = True
+    world["alpha"].save()
+    Guidance.objects.filter(slug="t-only-prep").update(phase="preparation")
+
+    codes = [w.code for w in plan_for(world).warnings]
+
+    assert codes == ["incomplete-plan-preparation", "incomplete-plan-integration"]
+
+
+def test_ancestry_stops_at_a_loop():
+    assert ancestry(1, {1: 2, 2: 1}) == [1, 2]
+    assert ancestry(3, {3: None}) == [3]
+
+
+def test_a_factor_lifts_the_whole_item_even_when_another_row_leads_it(world):
+    guidance(world, "t-disorder-alpha", "alpha", disorder=world["disorder"])
+    guidance(world, "t-factor-alpha", "alpha", profile_factor=world["factor"], strength="inferred")
+    guidance(world, "t-general-beta", "beta", strength="standard")
+
+    plan = plan_for(world, profile=["factor"])
+
+    alpha = plan.recommendations[0]
+    assert alpha.lead.guidance.slug == "t-disorder-alpha"
+    assert [m.guidance.slug for m in alpha.supporting] == ["t-factor-alpha"]
+    assert alpha.components == {"specificity": 20, "profile": 25, "strength": 10, "evidence": 1}
+    assert ranked(plan) == ["t-disorder-alpha", "t-general-beta"]
