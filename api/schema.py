@@ -7,6 +7,8 @@ by ``manage.py openapi_examples`` and trimmed to a few items per list.
 import json
 from pathlib import Path
 
+from django.db import DatabaseError
+
 EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
 
 ERROR_SCHEMAS = {
@@ -49,11 +51,42 @@ NOT_FOUND = _error(
 )
 
 
-def load_examples() -> dict[str, dict]:
-    """Return the captured examples keyed by operationId (empty if not generated yet)."""
+def load_examples() -> dict[str, dict[str, dict]]:
+    """Return the captured examples by operationId, then name (empty if not generated yet)."""
     if not EXAMPLES_FILE.exists():
         return {}
     return json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))
+
+
+def _slugs(model) -> list[str]:
+    """Return a model's slugs for a parameter enum; none if the database is not ready."""
+    try:
+        return list(model.objects.order_by("slug").values_list("slug", flat=True))
+    except DatabaseError:
+        return []
+
+
+def document_slug_enums(result: dict, generator, request, public) -> dict:
+    """drf-spectacular hook: list the current slugs as enums of the recommendation parameters.
+
+    The valid disorders, compounds and profile factors are content, so they are read when the
+    schema is generated rather than written into code.
+    """
+    from compounds.models import Compound
+    from guidance.models import Disorder, ProfileFactor
+
+    enums = {"disorder": Disorder, "compound": Compound, "profile": ProfileFactor}
+    operation = result.get("paths", {}).get("/api/v1/recommendations/", {}).get("get", {})
+    for parameter in operation.get("parameters", []):
+        model = enums.get(parameter["name"])
+        slugs = _slugs(model) if model else []
+        if not slugs:
+            continue
+        if parameter["schema"].get("type") == "array":
+            parameter["schema"]["items"]["enum"] = slugs
+        else:
+            parameter["schema"]["enum"] = slugs
+    return result
 
 
 def document_errors_and_examples(result: dict, generator, request, public) -> dict:
@@ -66,8 +99,8 @@ def document_errors_and_examples(result: dict, generator, request, public) -> di
             responses.setdefault("400", BAD_PARAMETER)
             if "{" in path or "page" in {p["name"] for p in operation.get("parameters", [])}:
                 responses.setdefault("404", NOT_FOUND)
-            example = examples.get(operation.get("operationId", ""))
+            named = examples.get(operation.get("operationId", ""))
             content = responses.get("200", {}).get("content", {}).get("application/json")
-            if example is not None and content is not None:
-                content["examples"] = {"Example": example}
+            if named and content is not None:
+                content["examples"] = named
     return result

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from compounds.models import Compound, CompoundMechanism, Mechanism, MechanismLevel
 from evidence.models import Reference
-from guidance.models import Disorder, Guidance, ProfileFactor, SafetyStatement
+from guidance.models import Disorder, Guidance, ProfileFactor, SafetyStatement, Severity
 from modalities.models import Modality, TreatmentPhase
 
 
@@ -467,4 +467,244 @@ class MetaSerializer(serializers.Serializer):
         child=serializers.IntegerField(), help_text="Number of rows per resource."
     )
     source = SourceSerializer()
+    disclaimer = serializers.CharField()
+
+
+# --- Recommendations -----------------------------------------------------------------------------
+
+MAX_SLUG_LENGTH = 80
+MAX_PROFILE_FACTORS = 10
+
+
+class KnownSlugField(serializers.CharField):
+    """A slug that must name an existing row; every error lists the valid slugs."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(max_length=MAX_SLUG_LENGTH, **kwargs)
+
+    def valid_slugs(self) -> str:
+        return ", ".join(self.model.objects.order_by("slug").values_list("slug", flat=True))
+
+    def fail_with_choices(self, problem: str):
+        raise serializers.ValidationError(f"{problem}; valid: {self.valid_slugs()}.")
+
+    def run_validation(self, data=serializers.empty):
+        name = self.model._meta.verbose_name
+        if data is serializers.empty or data in ("", None):
+            self.fail_with_choices(f"Required: the slug of a {name}")
+        if len(str(data)) > MAX_SLUG_LENGTH:
+            self.fail_with_choices(f"Longer than {MAX_SLUG_LENGTH} characters")
+        found = self.model.objects.filter(slug=str(data)).first()
+        if found is None:
+            self.fail_with_choices(f"Unknown {name} {str(data)!r}")
+        return found
+
+
+class ProfileField(serializers.CharField):
+    """Comma-separated clinical-profile factor slugs; duplicates are ignored."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_length=MAX_PROFILE_FACTORS * (MAX_SLUG_LENGTH + 1), allow_blank=True, **kwargs
+        )
+
+    def valid_slugs(self) -> str:
+        return ", ".join(ProfileFactor.objects.order_by("slug").values_list("slug", flat=True))
+
+    def to_internal_value(self, data) -> list[ProfileFactor]:
+        if len(str(data)) > self.max_length:
+            raise serializers.ValidationError(
+                f"Longer than {self.max_length} characters; give at most "
+                f"{MAX_PROFILE_FACTORS} of: {self.valid_slugs()}."
+            )
+        raw = super().to_internal_value(data)
+        slugs = list(dict.fromkeys(s.strip() for s in raw.split(",") if s.strip()))
+        if len(slugs) > MAX_PROFILE_FACTORS:
+            raise serializers.ValidationError(
+                f"At most {MAX_PROFILE_FACTORS} factors; valid: {self.valid_slugs()}."
+            )
+        found = {f.slug: f for f in ProfileFactor.objects.filter(slug__in=slugs)}
+        unknown = [slug for slug in slugs if slug not in found]
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown profile factor(s) {', '.join(map(repr, unknown))}; "
+                f"valid: {self.valid_slugs()}."
+            )
+        return [found[slug] for slug in slugs]
+
+
+class RecommendationQuerySerializer(serializers.Serializer):
+    """The query of a recommendation request, resolved to rows."""
+
+    disorder = KnownSlugField(Disorder)
+    compound = KnownSlugField(Compound)
+    profile = ProfileField(required=False, default="")
+
+
+class NamedSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class ScopeSerializer(serializers.Serializer):
+    """What a guidance row is scoped to; null means 'any'."""
+
+    disorder = serializers.SlugField(allow_null=True, source="disorder.slug", default=None)
+    compound = serializers.SlugField(allow_null=True, source="compound.slug", default=None)
+    profile_factor = serializers.SlugField(
+        allow_null=True, source="profile_factor.slug", default=None
+    )
+
+
+class ScoreComponentsSerializer(serializers.Serializer):
+    specificity = serializers.IntegerField(
+        help_text="40 disorder+compound, 20 disorder (15 via a parent disorder), "
+        "10 compound, 0 general or profile only."
+    )
+    profile = serializers.IntegerField(
+        help_text="25 when any guidance behind the item was chosen for one of the given factors."
+    )
+    strength = serializers.IntegerField(
+        help_text="trial 30, standard 30, framework 20, common_practice 15, proposal 10, "
+        "inferred 5."
+    )
+    evidence = serializers.IntegerField(
+        help_text="Design of the strongest reference: randomized controlled trial 10 down to "
+        "preclinical 0."
+    )
+
+
+class SupportingGuidanceSerializer(serializers.Serializer):
+    """Another guidance row recommending the same modality in the same phase."""
+
+    slug = serializers.SlugField(source="guidance.slug")
+    specificity = serializers.CharField()
+    scope = ScopeSerializer(source="guidance")
+    rationale = serializers.CharField(source="guidance.rationale")
+    references = CitationSerializer(many=True, source="guidance.references.all")
+
+
+class RecommendationItemSerializer(serializers.Serializer):
+    modality = NamedSerializer()
+    phase = serializers.ChoiceField(choices=TreatmentPhase.choices)
+    score = serializers.IntegerField(help_text="The sum of score_components.")
+    score_components = ScoreComponentsSerializer(source="components")
+    specificity = serializers.ChoiceField(
+        source="lead.specificity",
+        choices=[
+            "disorder_compound_profile",
+            "disorder_compound",
+            "disorder_profile",
+            "disorder",
+            "compound_profile",
+            "compound",
+            "profile",
+            "general",
+        ],
+        help_text="What the leading guidance row matched on.",
+    )
+    inherited_from = NamedSerializer(
+        source="lead.inherited_from",
+        allow_null=True,
+        help_text="The broader disorder whose guidance this is, when not the disorder asked.",
+    )
+    strength = serializers.CharField(source="lead.guidance.strength")
+    guidance = serializers.SlugField(source="lead.guidance.slug")
+    rationale = serializers.CharField(source="lead.guidance.rationale")
+    references = CitationSerializer(many=True, source="lead.guidance.references.all")
+    supporting = SupportingGuidanceSerializer(many=True)
+
+
+class PhasePlanSerializer(serializers.Serializer):
+    preparation = RecommendationItemSerializer(many=True)
+    medication_session = RecommendationItemSerializer(many=True)
+    integration = RecommendationItemSerializer(many=True)
+
+
+class WarningSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    title = serializers.CharField()
+    message = serializers.CharField()
+    references = CitationSerializer(many=True)
+
+
+class PlanWindowSerializer(serializers.Serializer):
+    min_hours = serializers.IntegerField(allow_null=True, source="plasticity_window_min_hours")
+    max_hours = serializers.IntegerField(allow_null=True, source="plasticity_window_max_hours")
+    statement = serializers.CharField(source="plasticity_window_statement")
+    references = CitationSerializer(many=True, source="plasticity_window_references.all")
+
+
+class PlanSerializer(serializers.Serializer):
+    """A phased, ranked, explained psychotherapy plan."""
+
+    disorder = NamedSerializer()
+    compound = NamedSerializer()
+    profile = NamedSerializer(many=True)
+    plasticity_window = serializers.SerializerMethodField()
+    recommendations = RecommendationItemSerializer(many=True)
+    phases = PhasePlanSerializer()
+    evidence_level = serializers.CharField(
+        help_text="The strongest evidence type behind any disorder+compound guidance, or 'none'."
+    )
+    has_pairing_evidence = serializers.BooleanField(
+        help_text="Whether any guidance is specific to this disorder and compound."
+    )
+    warnings = WarningSerializer(many=True)
+    content_version = serializers.SerializerMethodField()
+    disclaimer = serializers.SerializerMethodField()
+
+    def get_content_version(self, plan) -> str:
+        return self.context["content_version"]
+
+    def get_disclaimer(self, plan) -> str:
+        return self.context["disclaimer"]
+
+    @extend_schema_field(PlanWindowSerializer(allow_null=True))
+    def get_plasticity_window(self, plan) -> dict | None:
+        compound = plan.compound
+        if not compound.has_plasticity_window and not compound.plasticity_window_statement:
+            return None
+        return PlanWindowSerializer(compound, context=self.context).data
+
+
+class MatrixCellSerializer(serializers.Serializer):
+    """One disorder with one compound."""
+
+    disorder = serializers.SlugField()
+    compound = serializers.SlugField()
+    evidence_level = serializers.CharField(
+        help_text="Strongest evidence type behind disorder+compound guidance, or 'none'."
+    )
+    has_pairing_evidence = serializers.BooleanField()
+    top_modality = NamedSerializer(allow_null=True, help_text="The plan's first recommendation.")
+    top_phase = serializers.CharField(allow_null=True)
+    top_specificity = serializers.CharField(allow_null=True)
+    top_score = serializers.IntegerField(allow_null=True)
+
+
+def matrix_cell(plan) -> dict:
+    """Summarize one plan as a matrix cell."""
+    top = plan.top
+    return {
+        "disorder": plan.disorder.slug,
+        "compound": plan.compound.slug,
+        "evidence_level": plan.evidence_level,
+        "has_pairing_evidence": plan.has_pairing_evidence,
+        "top_modality": top.modality if top else None,
+        "top_phase": top.phase if top else None,
+        "top_specificity": top.lead.specificity if top else None,
+        "top_score": top.score if top else None,
+    }
+
+
+class MatrixSerializer(serializers.Serializer):
+    """Every disorder with every compound: strongest evidence and top modality."""
+
+    disorders = NamedSerializer(many=True)
+    compounds = NamedSerializer(many=True)
+    cells = MatrixCellSerializer(many=True)
+    content_version = serializers.CharField()
     disclaimer = serializers.CharField()

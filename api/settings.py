@@ -134,15 +134,18 @@ SPECTACULAR_SETTINGS = {
         {"name": "profile-factors", "description": "Clinical-profile factors."},
         {"name": "safety-statements", "description": "Cited safety statements."},
         {"name": "references", "description": "The sources behind every statement."},
+        {"name": "recommendations", "description": "Phased psychotherapy plans."},
         {"name": "meta", "description": "Entry point, content version and provenance."},
     ],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.document_errors_and_examples",
+        "api.schema.document_slug_enums",
     ],
     "ENUM_NAME_OVERRIDES": {
         "TreatmentPhaseEnum": "modalities.models.TreatmentPhase",
         "EvidenceTypeEnum": "evidence.models.EvidenceType",
+        "SeverityEnum": "guidance.models.Severity",
     },
 }
 

@@ -33,6 +33,12 @@ def api_not_found(request, path: str = ""):
 api_v1 = [
     path("", views.RootView.as_view(), name="api-root"),
     path("meta/", views.MetaView.as_view(), name="meta"),
+    path("recommendations/", views.RecommendationView.as_view(), name="recommendations"),
+    path(
+        "recommendations/matrix/",
+        views.RecommendationMatrixView.as_view(),
+        name="recommendation-matrix",
+    ),
     *router.urls,
 ]
 

@@ -5,7 +5,7 @@ runs a fixed number of queries), its serializers and its filters; the shared beh
 look-up, strict query parameters, explained 404s) lives in ContentViewSet.
 """
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +23,7 @@ from compounds.models import Compound, CompoundMechanism, Mechanism
 from content.versioning import content_version_get
 from evidence.models import Reference, normalize_doi
 from guidance.models import Disorder, Guidance, ProfileFactor, SafetyStatement
+from guidance.recommendations import recommendation_matrix, recommendation_plan
 from modalities.models import Modality
 
 SOURCE = {
@@ -40,14 +41,12 @@ DISCLAIMER = (
     "treatments are regulated and carry risks."
 )
 ALWAYS_ACCEPTED = {"format"}
-# Seed references by number, then outside sources (the article itself among them), on any database.
-CITATION_ORDER = (F("seed_number").asc(nulls_last=True), "id")
 LIST_PARAMETERS = {"search", "ordering", "page", "page_size"}
 
 
 def citations(field: str) -> Prefetch:
     """Prefetch a many-to-many of references in citation order."""
-    return Prefetch(field, queryset=Reference.objects.order_by(*CITATION_ORDER))
+    return Prefetch(field, queryset=Reference.objects.in_citation_order())
 
 
 def check_query_parameters(request: Request, accepted: set[str]) -> None:
@@ -318,6 +317,8 @@ class RootView(APIView):
             )
             for name in names
         }
+        links["recommendations"] = reverse("recommendations", request=request)
+        links["recommendation-matrix"] = reverse("recommendation-matrix", request=request)
         links["meta"] = reverse("meta", request=request)
         links["schema"] = reverse("schema", request=request)
         links["docs"] = reverse("swagger-ui", request=request)
@@ -354,3 +355,77 @@ class MetaView(APIView):
             "disclaimer": DISCLAIMER,
         }
         return Response(s.MetaSerializer(data).data)
+
+
+RECOMMENDATION_PARAMETERS = {"disorder", "compound", "profile"}
+
+
+class RecommendationView(APIView):
+    """A phased, ranked, explained psychotherapy plan for a disorder treated with a compound.
+
+    Every guidance row whose disorder (or a broader disorder it belongs to), compound and
+    clinical-profile factor are each empty or match the request takes part. Each item is scored
+    as specificity + profile + strength + evidence (see `score_components`); items for the same
+    modality and phase merge, led by the best-scoring row. `phases` groups the same items as a
+    plan: preparation, medication session, integration. `warnings` carries the safety
+    statements that apply, including the warning that no pairing-specific evidence exists when
+    the plan comes from disorder-level and general guidance only.
+    """
+
+    @extend_schema(
+        summary="A psychotherapy plan for a disorder and a compound",
+        tags=["recommendations"],
+        parameters=[
+            OpenApiParameter(
+                "disorder", str, required=True, description="Slug of a disorder (see enum)."
+            ),
+            OpenApiParameter(
+                "compound", str, required=True, description="Slug of a compound (see enum)."
+            ),
+            OpenApiParameter(
+                "profile",
+                {"type": "array", "items": {"type": "string"}},
+                style="form",
+                explode=False,
+                description="Clinical-profile factors, comma-separated (see enum and "
+                "/api/v1/profile-factors/); they add and lift guidance chosen for them.",
+            ),
+        ],
+        responses=s.PlanSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        check_query_parameters(request, ALWAYS_ACCEPTED | RECOMMENDATION_PARAMETERS)
+        query = s.RecommendationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        plan = recommendation_plan(**query.validated_data)
+        context = {
+            "request": request,
+            "content_version": content_version_get().token,
+            "disclaimer": DISCLAIMER,
+        }
+        return Response(s.PlanSerializer(plan, context=context).data)
+
+
+class RecommendationMatrixView(APIView):
+    """For every disorder with every compound: the strongest evidence and the top modality.
+
+    Built from the same engine as the single plan, with no profile factors, so an app can draw an
+    overview of where pairing-specific evidence exists in one request.
+    """
+
+    @extend_schema(
+        summary="Evidence and top modality for every disorder and compound",
+        tags=["recommendations"],
+        responses=s.MatrixSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        check_query_parameters(request, ALWAYS_ACCEPTED)
+        plans = recommendation_matrix()
+        data = {
+            "disorders": list(dict.fromkeys(plan.disorder for plan in plans)),
+            "compounds": list(dict.fromkeys(plan.compound for plan in plans)),
+            "cells": [s.matrix_cell(plan) for plan in plans],
+            "content_version": content_version_get().token,
+            "disclaimer": DISCLAIMER,
+        }
+        return Response(s.MatrixSerializer(data, context={"request": request}).data)

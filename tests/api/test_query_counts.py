@@ -34,6 +34,9 @@ EXPECTED = {
     "/api/v1/safety-statements/no-pairing-evidence/": 2,
     "/api/v1/references/?page_size=100": 2,
     "/api/v1/references/10.1177/0269881108093587/": 1,
+    "/api/v1/recommendations/?disorder=ptsd&compound=mdma": 9,
+    "/api/v1/recommendations/?disorder=ptsd&compound=mdma&profile=dissociative-tendencies": 10,
+    "/api/v1/recommendations/matrix/": 8,
 }
 
 

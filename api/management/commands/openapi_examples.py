@@ -8,26 +8,39 @@ from drf_spectacular.generators import SchemaGenerator
 
 from api.schema import EXAMPLES_FILE
 
-# Which request illustrates each operation; detail operations use a row rich in content.
+# The requests that illustrate each operation, by example name; details use rows rich in content.
 REQUESTS = {
-    "compounds_list": "/api/v1/compounds/",
-    "compounds_retrieve": "/api/v1/compounds/mdma/",
-    "mechanisms_list": "/api/v1/mechanisms/?level=cellular",
-    "mechanisms_retrieve": "/api/v1/mechanisms/bdnf-trkb-signaling/",
-    "disorders_list": "/api/v1/disorders/?category=substance_use",
-    "disorders_retrieve": "/api/v1/disorders/alcohol-use-disorder/",
-    "modalities_list": "/api/v1/modalities/?phase=preparation",
-    "modalities_retrieve": "/api/v1/modalities/motivational-enhancement-therapy/",
-    "guidance_list": "/api/v1/guidance/?disorder=alcohol-use-disorder",
-    "guidance_retrieve": "/api/v1/guidance/aud-ketamine-met-integration/",
-    "profile_factors_list": "/api/v1/profile-factors/",
-    "profile_factors_retrieve": "/api/v1/profile-factors/dissociative-tendencies/",
-    "safety_statements_list": "/api/v1/safety-statements/?severity=critical",
-    "safety_statements_retrieve": "/api/v1/safety-statements/minimum-preparation-standard/",
-    "references_list": "/api/v1/references/?evidence_type=randomized_controlled_trial",
-    "references_retrieve": "/api/v1/references/10.1176/appi.ajp.2019.19070684/",
-    "meta_retrieve": "/api/v1/meta/",
-    "root_retrieve": "/api/v1/",
+    "compounds_list": {"Example": "/api/v1/compounds/"},
+    "compounds_retrieve": {"Example": "/api/v1/compounds/mdma/"},
+    "mechanisms_list": {"Example": "/api/v1/mechanisms/?level=cellular"},
+    "mechanisms_retrieve": {"Example": "/api/v1/mechanisms/bdnf-trkb-signaling/"},
+    "disorders_list": {"Example": "/api/v1/disorders/?category=substance_use"},
+    "disorders_retrieve": {"Example": "/api/v1/disorders/alcohol-use-disorder/"},
+    "modalities_list": {"Example": "/api/v1/modalities/?phase=preparation"},
+    "modalities_retrieve": {"Example": "/api/v1/modalities/motivational-enhancement-therapy/"},
+    "guidance_list": {"Example": "/api/v1/guidance/?disorder=alcohol-use-disorder"},
+    "guidance_retrieve": {"Example": "/api/v1/guidance/aud-ketamine-met-integration/"},
+    "profile_factors_list": {"Example": "/api/v1/profile-factors/"},
+    "profile_factors_retrieve": {"Example": "/api/v1/profile-factors/dissociative-tendencies/"},
+    "safety_statements_list": {"Example": "/api/v1/safety-statements/?severity=critical"},
+    "safety_statements_retrieve": {
+        "Example": "/api/v1/safety-statements/minimum-preparation-standard/"
+    },
+    "references_list": {"Example": "/api/v1/references/?evidence_type=randomized_controlled_trial"},
+    "references_retrieve": {"Example": "/api/v1/references/10.1176/appi.ajp.2019.19070684/"},
+    "meta_retrieve": {"Example": "/api/v1/meta/"},
+    "root_retrieve": {"Example": "/api/v1/"},
+    "recommendations_retrieve": {
+        "PTSD with MDMA": "/api/v1/recommendations/?disorder=ptsd&compound=mdma",
+        "Alcohol use disorder with ketamine": (
+            "/api/v1/recommendations/?disorder=alcohol-use-disorder&compound=ketamine"
+        ),
+        "Dissociative tendencies, no pairing evidence": (
+            "/api/v1/recommendations/?disorder=anxiety-disorders&compound=psilocybin"
+            "&profile=dissociative-tendencies"
+        ),
+    },
+    "recommendations_matrix_retrieve": {"Example": "/api/v1/recommendations/matrix/"},
 }
 MAX_ITEMS = 2
 
@@ -54,11 +67,16 @@ class Command(BaseCommand):
         if missing:
             self.stderr.write(f"No example request for: {', '.join(sorted(missing))}")
         client = Client(HTTP_HOST="127.0.0.1:8000")
-        examples = {}
-        for operation_id, url in REQUESTS.items():
-            response = client.get(url)
-            if response.status_code != 200:
-                raise SystemExit(f"{url} answered {response.status_code}: {response.content!r}")
-            examples[operation_id] = {"summary": f"GET {url}", "value": trim(response.json())}
+        examples: dict[str, dict] = {}
+        for operation_id, named in REQUESTS.items():
+            for name, url in named.items():
+                response = client.get(url)
+                if response.status_code != 200:
+                    raise SystemExit(f"{url} answered {response.status_code}: {response.content!r}")
+                examples.setdefault(operation_id, {})[name] = {
+                    "summary": f"GET {url}",
+                    "value": trim(response.json()),
+                }
         EXAMPLES_FILE.write_text(json.dumps(examples, indent=1, ensure_ascii=False) + "\n")
-        self.stdout.write(f"Wrote {len(examples)} examples to {EXAMPLES_FILE}.")
+        count = sum(len(named) for named in examples.values())
+        self.stdout.write(f"Wrote {count} examples to {EXAMPLES_FILE}.")

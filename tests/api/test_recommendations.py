@@ -1,0 +1,258 @@
+"""The recommendation endpoint and the matrix, on the real content."""
+
+import pytest
+from django.urls import reverse
+
+from compounds.models import Compound
+from guidance.models import Disorder, Guidance
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/recommendations/"
+
+
+def plan(client, **params) -> dict:
+    response = client.get(URL, params)
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def item(body: dict, modality: str, phase: str = "integration") -> dict:
+    return next(
+        i
+        for i in body["recommendations"]
+        if i["modality"]["slug"] == modality and i["phase"] == phase
+    )
+
+
+def seeds(entry: dict) -> list[int]:
+    return [r["seed_number"] for r in entry["references"]]
+
+
+def test_alcohol_use_disorder_with_ketamine_leads_with_the_two_trial_pairings(client):
+    body = plan(client, disorder="alcohol-use-disorder", compound="ketamine")
+
+    top_two = body["recommendations"][:2]
+    assert [i["modality"]["slug"] for i in top_two] == [
+        "relapse-prevention-therapy",
+        "motivational-enhancement-therapy",
+    ]
+    assert [seeds(i) for i in top_two] == [[78], [80]]
+    assert all(i["specificity"] == "disorder_compound" for i in top_two)
+    assert top_two[0]["score_components"] == {
+        "specificity": 40,
+        "profile": 0,
+        "strength": 30,
+        "evidence": 10,
+    }
+    assert body["evidence_level"] == "randomized_controlled_trial"
+    assert body["has_pairing_evidence"] is True
+    met = item(body, "motivational-enhancement-therapy")
+    assert [s["slug"] for s in met["supporting"]] == [
+        "sud-met-integration",
+        "general-met-integration",
+    ]
+
+
+def test_the_plan_echoes_the_request_and_gives_the_window_and_version(client):
+    body = plan(client, disorder="alcohol-use-disorder", compound="ketamine")
+    assert body["disorder"] == {"slug": "alcohol-use-disorder", "name": "Alcohol use disorder"}
+    assert body["compound"] == {"slug": "ketamine", "name": "Ketamine"}
+    assert body["profile"] == []
+    window = body["plasticity_window"]
+    assert (window["min_hours"], window["max_hours"]) == (24, 72)
+    assert 23 in seeds(window)
+    assert body["content_version"] == client.get("/api/v1/meta/").json()["content_version"]
+    assert body["disclaimer"].startswith("Not medical advice.")
+
+
+def test_a_parent_disorder_s_safety_statement_reaches_the_subtype(client):
+    body = plan(client, disorder="alcohol-use-disorder", compound="ketamine")
+    codes = [w["code"] for w in body["warnings"]]
+    assert "sud-reward-pathway-plasticity" in codes
+    assert "no-pairing-evidence" not in codes
+    assert codes[:2] == ["minimum-preparation-standard", "session-safety-supervision"]
+    assert seeds(body["warnings"][0]) == [75]
+
+
+def test_depression_with_psilocybin_surfaces_act_citing_the_yale_manual(client):
+    body = plan(client, disorder="major-depressive-disorder", compound="psilocybin")
+    top = body["recommendations"][0]
+    assert top["modality"]["slug"] == "acceptance-and-commitment-therapy"
+    assert {90, 91} <= set(seeds(top))
+    assert top["strength"] == "framework"
+    assert body["evidence_level"] == "treatment_manual"
+
+
+def test_ptsd_with_mdma_follows_the_phase_3_framework(client):
+    body = plan(client, disorder="ptsd", compound="mdma")
+    top = body["recommendations"][0]
+    assert top["modality"]["slug"] == "multimodal-integration"
+    assert seeds(top) == [83]
+    assert "ptsd-fear-circuit-reinforcement" in [w["code"] for w in body["warnings"]]
+
+
+def test_dissociative_tendencies_surface_somatic_techniques(client):
+    without = plan(client, disorder="ptsd", compound="mdma")
+    assert "somatic-techniques" not in [i["modality"]["slug"] for i in without["recommendations"]]
+
+    body = plan(client, disorder="ptsd", compound="mdma", profile="dissociative-tendencies")
+
+    somatic = item(body, "somatic-techniques")
+    assert somatic["score_components"]["profile"] == 25
+    assert somatic["specificity"] == "profile"
+    assert body["phases"]["integration"][1]["modality"]["slug"] == "somatic-techniques"
+    assert body["profile"] == [
+        {"slug": "dissociative-tendencies", "name": "Dissociative tendencies"}
+    ]
+
+
+def test_several_profile_factors_are_comma_separated_and_duplicates_ignored(client):
+    body = plan(
+        client,
+        disorder="major-depressive-disorder",
+        compound="ketamine",
+        profile="negative-thought-patterns,experiential-avoidance,negative-thought-patterns",
+    )
+    assert [f["slug"] for f in body["profile"]] == [
+        "negative-thought-patterns",
+        "experiential-avoidance",
+    ]
+    top = body["recommendations"][0]
+    assert top["modality"]["slug"] == "cognitive-behavioral-therapy"
+    assert top["score_components"]["profile"] == 25
+    assert "negative-thought-patterns-cbt-integration" in [s["slug"] for s in top["supporting"]]
+
+
+def test_without_pairing_evidence_the_plan_falls_back_and_warns(client):
+    body = plan(client, disorder="ptsd", compound="ketamine")
+    assert body["has_pairing_evidence"] is False
+    assert body["evidence_level"] == "none"
+    assert {i["specificity"] for i in body["recommendations"]} == {"general"}
+    no_pairing = next(w for w in body["warnings"] if w["code"] == "no-pairing-evidence")
+    assert no_pairing["severity"] == "caution"
+    assert "unstructured session may reinforce" in no_pairing["message"]
+
+
+def test_lsd_has_no_window_but_the_plan_says_why(client):
+    window = plan(client, disorder="anxiety-disorders", compound="lsd")["plasticity_window"]
+    assert window["min_hours"] is None
+    assert "never names LSD" in window["statement"]
+
+
+def test_every_disorder_and_compound_gets_a_complete_cited_phased_plan(client):
+    for disorder in Disorder.objects.values_list("slug", flat=True):
+        for compound in Compound.objects.values_list("slug", flat=True):
+            body = plan(client, disorder=disorder, compound=compound)
+            phases = body["phases"]
+            assert list(phases) == ["preparation", "medication_session", "integration"]
+            assert phases["preparation"][0]["modality"]["slug"] == "psychoeducation"
+            assert phases["medication_session"]
+            assert phases["integration"]
+            assert all(i["references"] for i in body["recommendations"]), (disorder, compound)
+            assert all(w["references"] for w in body["warnings"]), (disorder, compound)
+            ranked = [i["score"] for i in body["recommendations"]]
+            assert ranked == sorted(ranked, reverse=True)
+
+
+def test_an_admin_edit_changes_the_next_answer(editor):
+    row = Guidance.objects.get(slug="aud-ketamine-relapse-prevention-integration")
+    change = reverse("admin:guidance_guidance_change", args=[row.pk])
+    form = {
+        "slug": row.slug,
+        "disorder": row.disorder_id,
+        "compound": row.compound_id,
+        "profile_factor": "",
+        "modality": row.modality_id,
+        "phase": row.phase,
+        "strength": "inferred",
+        "rationale": "Demoted by an editor.",
+        "references": [r.pk for r in row.references.all()],
+    }
+    assert editor.post(change, form).status_code == 302
+
+    body = plan(editor, disorder="alcohol-use-disorder", compound="ketamine")
+
+    relapse_prevention = item(body, "relapse-prevention-therapy")
+    assert relapse_prevention["rationale"] == "Demoted by an editor."
+    assert relapse_prevention["score_components"]["strength"] == 5
+    assert body["recommendations"][0]["modality"]["slug"] == "motivational-enhancement-therapy"
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"compound": "ketamine"}, "disorder", "Required: the slug of a disorder; valid: "),
+        ({"disorder": "ptsd"}, "compound", "Required: the slug of a compound; valid: ketamine, "),
+        ({"disorder": "", "compound": "mdma"}, "disorder", "Required: the slug of a disorder"),
+        ({"disorder": "ptsd", "compound": "ayahuasca"}, "compound", "Unknown compound 'ayahuasca'"),
+        ({"disorder": "PTSD", "compound": "mdma"}, "disorder", "Unknown disorder 'PTSD'; valid:"),
+        (
+            {"disorder": "ptsd'; DROP TABLE guidance;--", "compound": "mdma"},
+            "disorder",
+            "Unknown disorder",
+        ),
+        ({"disorder": "p" * 81, "compound": "mdma"}, "disorder", "Longer than 80 characters"),
+        (
+            {"disorder": "ptsd", "compound": "mdma", "profile": "dissociative-tendencies,calm"},
+            "profile",
+            "Unknown profile factor(s) 'calm'; valid: dissociative-tendencies, experiential",
+        ),
+        (
+            {"disorder": "ptsd", "compound": "mdma", "profile": "x," * 600},
+            "profile",
+            "Longer than 810 characters; give at most 10 of: dissociative-tendencies,",
+        ),
+        (
+            {"disorder": "ptsd", "compound": "mdma", "profile": ",".join("abcdefghijk")},
+            "profile",
+            "At most 10 factors; valid: dissociative-tendencies",
+        ),
+        ({"disorder": "ptsd", "compound": "mdma", "dose": "high"}, "dose", "Unknown parameter"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_parameter_and_the_valid_choices(
+    client, params, field, message
+):
+    response = client.get(URL, params)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    errors = response.json()
+    assert list(errors) == [field]
+    assert message in errors[field][0]
+
+
+def test_unknown_slug_errors_list_every_valid_slug(client):
+    errors = client.get(URL, {"disorder": "depression", "compound": "mdma"}).json()
+    for slug in Disorder.objects.values_list("slug", flat=True):
+        assert slug in errors["disorder"][0]
+
+
+def test_a_repeated_parameter_is_a_400(client):
+    response = client.get(f"{URL}?disorder=ptsd&disorder=ocd&compound=mdma")
+    assert response.json() == {"disorder": ["Given more than once; give it once."]}
+
+
+def test_the_matrix_covers_every_disorder_and_compound(client):
+    body = client.get("/api/v1/recommendations/matrix/").json()
+    disorders = Disorder.objects.count()
+    compounds = Compound.objects.count()
+    assert len(body["disorders"]) == disorders
+    assert len(body["compounds"]) == compounds
+    assert len(body["cells"]) == disorders * compounds
+    cells = {(c["disorder"], c["compound"]): c for c in body["cells"]}
+    aud = cells[("alcohol-use-disorder", "ketamine")]
+    assert aud["evidence_level"] == "randomized_controlled_trial"
+    assert aud["top_modality"]["slug"] == "relapse-prevention-therapy"
+    assert aud["top_specificity"] == "disorder_compound"
+    assert cells[("ptsd", "mdma")]["top_modality"]["slug"] == "multimodal-integration"
+    assert cells[("schizophrenia", "lsd")]["evidence_level"] == "none"
+    assert cells[("schizophrenia", "lsd")]["has_pairing_evidence"] is False
+
+
+def test_the_matrix_agrees_with_the_single_plan(client):
+    cells = client.get("/api/v1/recommendations/matrix/").json()["cells"]
+    for cell in cells[:: len(cells) // 6]:
+        body = plan(client, disorder=cell["disorder"], compound=cell["compound"])
+        assert cell["top_modality"]["slug"] == body["recommendations"][0]["modality"]["slug"]
+        assert cell["evidence_level"] == body["evidence_level"]
