@@ -64,6 +64,9 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
 class DescribedSearchFilter(filters.SearchFilter):
     """DRF's search, documented with the fields it looks in."""
 
@@ -72,8 +75,10 @@ class DescribedSearchFilter(filters.SearchFilter):
         fields = ", ".join(f.replace("__", " ") for f in getattr(view, "search_fields", []))
         for parameter in parameters:
             parameter["description"] = (
-                f"Case-insensitive text to look for in: {fields}. Several words must all match."
+                f"Case-insensitive text to look for in: {fields}. Several words must all match. "
+                "Control characters are refused."
             )
+            parameter["schema"] = {"type": "string", "pattern": NO_CONTROL_CHARACTERS}
         return parameters
 
 

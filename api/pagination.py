@@ -58,5 +58,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 )
                 parameter["schema"] = {"type": "integer", "minimum": 1}
             elif parameter["name"] == self.page_query_param:
-                parameter["description"] = "Page number, from 1; 'last' for the last page."
+                parameter["description"] = (
+                    "Page number, from 1 (or 'last'); a page past the end is a 404 that names the "
+                    "last page."
+                )
+                parameter["schema"] = {"type": "integer", "minimum": 1}
         return parameters

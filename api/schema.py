@@ -23,6 +23,13 @@ ERROR_SCHEMAS = {
         "description": "Errors keyed by the query parameter they concern.",
         "additionalProperties": {"type": "array", "items": {"type": "string"}},
     },
+    "BadRequest": {
+        "description": "Errors keyed by parameter, or one detail for the request as a whole.",
+        "anyOf": [
+            {"$ref": "#/components/schemas/ParameterErrors"},
+            {"$ref": "#/components/schemas/Error"},
+        ],
+    },
 }
 
 
@@ -39,10 +46,21 @@ def _error(description: str, schema: str, example: dict) -> dict:
 
 
 BAD_PARAMETER = _error(
-    "A query parameter is unknown, repeated or has an invalid value; the message names the "
-    "valid values.",
-    "ParameterErrors",
+    "A query parameter is unknown, repeated, empty or has an invalid value (the message names the "
+    "valid values), or the query string is too long (over 2048 characters) or has too many "
+    "parameters (over 20).",
+    "BadRequest",
     {"level": ["Unknown value 'genetic'; valid: molecular, cellular, network, behavioral."]},
+)
+THROTTLED = _error(
+    "Too many requests from this client; retry after the seconds in the Retry-After header.",
+    "Error",
+    {"detail": "Request was throttled. Expected available in 12 seconds."},
+)
+UNAVAILABLE = _error(
+    "The database is unavailable; retry after the seconds in the Retry-After header.",
+    "Error",
+    {"detail": "The database is unavailable; try again in a few seconds."},
 )
 NOT_FOUND = _error(
     "No such row (or page).",
@@ -67,25 +85,33 @@ def _slugs(model) -> list[str]:
 
 
 def document_slug_enums(result: dict, generator, request, public) -> dict:
-    """drf-spectacular hook: list the current slugs as enums of the recommendation parameters.
+    """drf-spectacular hook: list the current slugs as the enums of slug parameters.
 
-    The valid disorders, compounds and profile factors are content, so they are read when the
-    schema is generated rather than written into code.
+    The valid disorders, compounds, modalities and profile factors are content, so they are read
+    when the schema is generated rather than written into code.
     """
     from compounds.models import Compound
     from guidance.models import Disorder, ProfileFactor
+    from modalities.models import Modality
 
-    enums = {"disorder": Disorder, "compound": Compound, "profile": ProfileFactor}
-    operation = result.get("paths", {}).get("/api/v1/recommendations/", {}).get("get", {})
-    for parameter in operation.get("parameters", []):
-        model = enums.get(parameter["name"])
-        slugs = _slugs(model) if model else []
-        if not slugs:
-            continue
-        if parameter["schema"].get("type") == "array":
-            parameter["schema"]["items"]["enum"] = slugs
-        else:
-            parameter["schema"]["enum"] = slugs
+    models = {
+        "disorder": Disorder,
+        "compound": Compound,
+        "modality": Modality,
+        "profile": ProfileFactor,
+        "profile_factor": ProfileFactor,
+    }
+    slugs = {name: _slugs(model) for name, model in models.items()}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                enum = slugs.get(parameter["name"]) if parameter["in"] == "query" else None
+                if not enum:
+                    continue
+                if parameter["schema"].get("type") == "array":
+                    parameter["schema"]["items"]["enum"] = enum
+                else:
+                    parameter["schema"]["enum"] = enum
     return result
 
 
@@ -97,6 +123,8 @@ def document_errors_and_examples(result: dict, generator, request, public) -> di
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             responses.setdefault("400", BAD_PARAMETER)
+            responses.setdefault("429", THROTTLED)
+            responses.setdefault("503", UNAVAILABLE)
             if "{" in path or "page" in {p["name"] for p in operation.get("parameters", [])}:
                 responses.setdefault("404", NOT_FOUND)
             named = examples.get(operation.get("operationId", ""))

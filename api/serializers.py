@@ -519,11 +519,16 @@ class ProfileField(serializers.CharField):
                 f"{MAX_PROFILE_FACTORS} of: {self.valid_slugs()}."
             )
         raw = super().to_internal_value(data)
-        slugs = list(dict.fromkeys(s.strip() for s in raw.split(",") if s.strip()))
-        if len(slugs) > MAX_PROFILE_FACTORS:
+        items = [item.strip() for item in raw.split(",")]
+        if raw and not all(items):
+            raise serializers.ValidationError(
+                f"An empty item in the list; give comma-separated slugs of: {self.valid_slugs()}."
+            )
+        if len(items) > MAX_PROFILE_FACTORS:
             raise serializers.ValidationError(
                 f"At most {MAX_PROFILE_FACTORS} factors; valid: {self.valid_slugs()}."
             )
+        slugs = list(dict.fromkeys(item for item in items if item))
         found = {f.slug: f for f in ProfileFactor.objects.filter(slug__in=slugs)}
         unknown = [slug for slug in slugs if slug not in found]
         if unknown:

@@ -83,7 +83,7 @@ def test_an_unknown_ordering_field_is_a_400_listing_the_valid_ones(client):
     }
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "", "+2", "1e3"])
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "+2", "1e3"])
 def test_a_malformed_page_is_a_400(client, page):
     response = client.get("/api/v1/references/", {"page": page})
     assert response.status_code == 400
@@ -154,3 +154,14 @@ def test_pages_outside_the_api_keep_django_s_html_errors(client):
     response = client.get("/not-the-api/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("name", ["page", "page_size", "ordering", "level", "compound"])
+def test_an_empty_parameter_is_a_400(client, name):
+    response = client.get(f"/api/v1/mechanisms/?{name}=")
+    assert response.status_code == 400
+    assert response.json() == {name: ["Empty; give a value or leave the parameter out."]}
+
+
+def test_an_empty_search_is_allowed(client):
+    assert client.get("/api/v1/mechanisms/?search=").json()["count"] == 16

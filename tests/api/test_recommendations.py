@@ -199,7 +199,7 @@ def test_an_admin_edit_changes_the_next_answer(editor):
             "Unknown profile factor(s) 'calm'; valid: dissociative-tendencies, experiential",
         ),
         (
-            {"disorder": "ptsd", "compound": "mdma", "profile": "x," * 600},
+            {"disorder": "ptsd", "compound": "mdma", "profile": "x," * 420},
             "profile",
             "Longer than 810 characters; give at most 10 of: dissociative-tendencies,",
         ),
