@@ -64,11 +64,17 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_database(name: str, *, default: str) -> dict:
-    """Return a ``DATABASES`` entry from a database URL (``postgres://``, ``sqlite:///``)."""
+def env_database(
+    name: str, *, default: str, conn_max_age: int = 0, connect_timeout: int | None = None
+) -> dict:
+    """Return a ``DATABASES`` entry from a database URL (``postgres://``, ``sqlite:///``).
+
+    PostgreSQL connections live ``conn_max_age`` seconds with a health check before reuse, and
+    give up connecting after ``connect_timeout`` seconds.
+    """
     url = env_str(name) or default
     try:
-        config = dj_database_url.parse(url, conn_max_age=0)
+        config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
     except (ValueError, KeyError) as exc:
         raise ImproperlyConfigured(
             f"{name} is not a valid database URL ({exc}); expected e.g. "
@@ -82,4 +88,6 @@ def env_database(name: str, *, default: str) -> dict:
         )
     if not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} has no database name: {url!r}.")
+    if engine == "django.db.backends.postgresql" and connect_timeout is not None:
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", connect_timeout)
     return config

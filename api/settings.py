@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from api.env import env_bool, env_choice, env_database, env_list, env_str
+from api.env import env_bool, env_choice, env_database, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,6 +26,32 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Transport security: on by default outside development. A deployment serving plain HTTP on a
+# private network (the local docker compose stack) turns the TLS-only ones off explicitly.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
+    # Only behind a proxy that sets this header itself and strips it from clients.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The admin (the editing surface) lives here; move it off the well-known path if you like.
+ADMIN_URL = env_str("ADMIN_URL", "admin/")
+if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/") or ADMIN_URL.startswith("api/"):
+    raise ImproperlyConfigured(
+        f"ADMIN_URL={ADMIN_URL!r} must be a relative path ending in '/', outside api/, "
+        "e.g. 'editors/'."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -49,6 +75,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "api.middleware.RequestBoundsMiddleware",
+    "api.middleware.DatabaseUnavailableMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,7 +106,14 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env_database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env_database(
+        "DATABASE_URL",
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        # Keep connections between requests, and check one is alive before reusing it, so a
+        # restarted database is reconnected to on the next request without restarting workers.
+        conn_max_age=env_int("DB_CONN_MAX_AGE", default=60),
+        connect_timeout=env_int("DB_CONNECT_TIMEOUT", default=5, minimum=1),
+    ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -95,6 +131,24 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Outside development, static files (admin, Swagger UI and ReDoc assets) get hashed, compressed
+# names from `collectstatic` and are served by whitenoise; development and tests, which do not run
+# collectstatic, use the plain names.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+
+# Bounds on what one API request may ask (see api.middleware).
+API_MAX_QUERY_STRING = env_int("API_MAX_QUERY_STRING", default=2048, minimum=256)
+API_MAX_QUERY_PARAMETERS = env_int("API_MAX_QUERY_PARAMETERS", default=20, minimum=5)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 REST_FRAMEWORK = {
     # A public, read-only API: no sessions or CSRF on it; Django admin is the editing surface.
@@ -106,7 +160,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousRateThrottle"],
+    # Clients are told apart by their address; behind N proxies, set NUM_PROXIES=N.
+    "NUM_PROXIES": env_int("NUM_PROXIES", default=0),
 }
+# Requests per client address, e.g. "600/minute"; "off" disables throttling.
+THROTTLE_RATE = env_str("THROTTLE_RATE", "600/minute")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Psychoplastogen Therapy Guidance API",

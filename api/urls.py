@@ -1,13 +1,14 @@
 """URLs: the JSON API under /api/v1/, its OpenAPI schema and docs, and the admin site."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, resolve
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.decorators import api_view, schema
 from rest_framework.exceptions import NotFound
 from rest_framework.routers import SimpleRouter
 
-from api import views
+from api import health, views
 
 router = SimpleRouter()
 router.register("compounds", views.CompoundViewSet)
@@ -44,7 +45,7 @@ api_v1 = [
 
 urlpatterns = [
     path("api/v1/", include(api_v1)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", views.SchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path(
         "api/redoc/",
@@ -52,7 +53,9 @@ urlpatterns = [
         name="redoc",
     ),
     re_path(r"^api/(?P<path>.*)$", api_not_found),
-    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 admin.site.site_header = "Psychoplastogen Therapy Guidance: content"

@@ -5,13 +5,17 @@ runs a fixed number of queries), its serializers and its filters; the shared beh
 look-up, strict query parameters, explained 404s) lives in ContentViewSet.
 """
 
+import re
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -41,6 +45,8 @@ DISCLAIMER = (
     "treatments are regulated and carry risks."
 )
 ALWAYS_ACCEPTED = {"format"}
+REFERENCE_ID = re.compile(r"[0-9]{1,18}")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LIST_PARAMETERS = {"search", "ordering", "page", "page_size"}
 
 
@@ -49,16 +55,22 @@ def citations(field: str) -> Prefetch:
     return Prefetch(field, queryset=Reference.objects.in_citation_order())
 
 
-def check_query_parameters(request: Request, accepted: set[str]) -> None:
-    """Reject unknown and repeated query parameters, naming the accepted ones."""
+def check_query_parameters(
+    request: Request, accepted: set[str], *, may_be_empty: frozenset[str] = frozenset()
+) -> None:
+    """Reject unknown, repeated and empty query parameters, naming the accepted ones."""
     errors = {}
+    listed = ", ".join(sorted(accepted)) or "none"
     for name in request.query_params:
+        values = request.query_params.getlist(name)
         if name not in accepted:
-            errors[name] = [
-                f"Unknown parameter; accepted: {', '.join(sorted(accepted)) or 'none'}."
-            ]
-        elif len(request.query_params.getlist(name)) > 1:
+            errors[name] = [f"Unknown parameter; accepted: {listed}."]
+        elif len(values) > 1:
             errors[name] = ["Given more than once; give it once."]
+        elif not values[0] and name not in may_be_empty:
+            errors[name] = ["Empty; give a value or leave the parameter out."]
+        elif CONTROL_CHARACTERS.search(values[0]):
+            errors[name] = ["Contains a control character (such as NUL); remove it."]
     if errors:
         raise ValidationError(errors)
 
@@ -78,10 +90,12 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
+        if self.action is None:
+            return  # a method this resource does not serve: DRF answers 405 next
         accepted = set(ALWAYS_ACCEPTED)
         if self.action == "list":
             accepted |= LIST_PARAMETERS | set(self.filterset_class.base_filters)
-        check_query_parameters(request, accepted)
+        check_query_parameters(request, accepted, may_be_empty=frozenset({"search"}))
 
     def get_queryset(self) -> QuerySet:
         queryset = self.detail_queryset if self.action == "retrieve" else self.queryset
@@ -283,14 +297,27 @@ class ReferenceViewSet(ContentViewSet):
     def get_object(self) -> Reference:
         key = self.kwargs["key"].strip("/")
         queryset = self.get_queryset()
-        found = (
-            queryset.filter(pk=int(key)) if key.isdigit() else queryset.by_token(normalize_doi(key))
-        ).first()
+        if REFERENCE_ID.fullmatch(key):
+            found = queryset.filter(pk=int(key)).first()
+        elif (key.isascii() and key.isdigit()) or not key.startswith("10."):
+            found = None  # a number too large to be an id, or neither id nor DOI
+        else:
+            found = queryset.by_token(normalize_doi(key)).first()
         if found is None:
             raise NotFound(
                 f"No reference with id or DOI {key!r}; see {reverse('reference-list')} for all."
             )
         return found
+
+
+class SchemaView(SpectacularAPIView):
+    """drf-spectacular's schema view, except that its errors are JSON like every other error."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
 
 
 class RootView(APIView):
@@ -384,7 +411,7 @@ class RecommendationView(APIView):
             ),
             OpenApiParameter(
                 "profile",
-                {"type": "array", "items": {"type": "string"}},
+                {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 10},
                 style="form",
                 explode=False,
                 description="Clinical-profile factors, comma-separated (see enum and "
@@ -394,7 +421,11 @@ class RecommendationView(APIView):
         responses=s.PlanSerializer,
     )
     def get(self, request: Request) -> Response:
-        check_query_parameters(request, ALWAYS_ACCEPTED | RECOMMENDATION_PARAMETERS)
+        check_query_parameters(
+            request,
+            ALWAYS_ACCEPTED | RECOMMENDATION_PARAMETERS,
+            may_be_empty=frozenset({"disorder", "compound"}),
+        )
         query = s.RecommendationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         plan = recommendation_plan(**query.validated_data)

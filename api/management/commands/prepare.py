@@ -1,0 +1,51 @@
+"""``manage.py prepare``: wait for the database, migrate and load content, one process at once."""
+
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError, connection
+
+# Any constant works; it only has to be the same for every process preparing this database.
+ADVISORY_LOCK_KEY = 72_24_2025
+
+
+class Command(BaseCommand):
+    help = (
+        "Wait until the database answers, apply migrations and load fixtures/ (rows changed in "
+        "admin are kept). On PostgreSQL an advisory lock makes concurrent starts of several web "
+        "processes take turns."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--wait", type=int, default=60, help="Seconds to wait for the database (default 60)."
+        )
+
+    def handle(self, *args, wait: int, **options):
+        self._wait_for_database(wait)
+        locked = connection.vendor == "postgresql"
+        if locked:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+        try:
+            call_command("migrate", interactive=False, verbosity=options["verbosity"])
+            call_command("load_content", verbosity=options["verbosity"])
+        finally:
+            if locked:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+
+    def _wait_for_database(self, wait: int) -> None:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                connection.ensure_connection()
+                return
+            except OperationalError as exc:
+                if time.monotonic() >= deadline:
+                    raise CommandError(
+                        f"The database did not answer within {wait}s: {exc}"
+                    ) from None
+                self.stderr.write("Waiting for the database...")
+                time.sleep(1)

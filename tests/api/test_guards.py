@@ -1,0 +1,71 @@
+"""Guards on every API request: size bounds, throttling, and a 503 while the database is away."""
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError
+from django.test import RequestFactory
+
+from api.middleware import DatabaseUnavailableMiddleware
+from api.views import MetaView
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_over_long_query_string_is_a_400(client):
+    response = client.get("/api/v1/compounds/", {"search": "x" * 3000})
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The query string is 3007 characters long; the limit is 2048."
+    }
+
+
+def test_too_many_parameters_is_a_400(client):
+    query = "&".join(f"p{i}=1" for i in range(21))
+    response = client.get(f"/api/v1/compounds/?{query}")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "21 query parameters given; the limit is 20."}
+
+
+def test_the_bounds_leave_pages_outside_the_api_alone(client):
+    assert client.get("/healthz", {"x": "y" * 3000}).status_code == 200
+
+
+def test_anonymous_clients_are_throttled_with_a_json_429_and_retry_after(client, settings):
+    settings.THROTTLE_RATE = "3/minute"
+    cache.clear()
+    statuses = [client.get("/api/v1/compounds/").status_code for _ in range(3)]
+    response = client.get("/api/v1/compounds/")
+    assert statuses == [200, 200, 200]
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/json"
+    assert int(response["Retry-After"]) > 0
+    assert response.json()["detail"].startswith("Request was throttled.")
+    cache.clear()
+
+
+def test_throttling_counts_each_client_address_separately(client, settings):
+    settings.THROTTLE_RATE = "1/minute"
+    cache.clear()
+    assert client.get("/api/v1/meta/", REMOTE_ADDR="10.0.0.1").status_code == 200
+    assert client.get("/api/v1/meta/", REMOTE_ADDR="10.0.0.2").status_code == 200
+    assert client.get("/api/v1/meta/", REMOTE_ADDR="10.0.0.1").status_code == 429
+    cache.clear()
+
+
+def test_a_view_that_loses_the_database_answers_a_json_503(client, monkeypatch):
+    def lose_database(self, request):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(MetaView, "get", lose_database)
+    response = client.get("/api/v1/meta/")
+    assert response.status_code == 503
+    assert response.json() == {"detail": "The database is unavailable; try again in a few seconds."}
+    assert response["Retry-After"] == "5"
+
+
+def test_the_middleware_turns_a_database_error_under_api_into_a_503():
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    request = RequestFactory().get("/api/schema/")
+    response = middleware.process_exception(request, OperationalError("gone"))
+    assert response.status_code == 503
+    assert middleware.process_exception(RequestFactory().get("/admin/"), OperationalError()) is None
