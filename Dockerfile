@@ -1,4 +1,4 @@
-# Development image; docker-compose.yml runs it against PostgreSQL 16.
+# The production image: gunicorn serving the API, static files through whitenoise.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -6,9 +6,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+RUN useradd --create-home --uid 10001 app
 WORKDIR /app
-COPY . .
-RUN pip install .
 
+COPY . .
+RUN pip install . \
+    && SECRET_KEY=collectstatic-only DEBUG=0 python manage.py collectstatic --noinput \
+    && chown -R app:app /app
+
+USER app
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_content && python manage.py runserver 0.0.0.0:8000"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s \
+    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz')"
+CMD ["bin/start"]

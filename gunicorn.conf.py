@@ -1,0 +1,48 @@
+"""gunicorn configuration: workers and threads from the environment, sized for the machine.
+
+WEB_CONCURRENCY   worker processes (default: 2 x CPUs + 1, within the connection budget)
+GUNICORN_THREADS  threads per worker (default 1: sync workers; more switches to gthread)
+DB_MAX_CONNECTIONS  database connections this instance may hold (default 20). Every thread keeps
+                  one persistent connection, so workers x threads must fit in it; keep the sum
+                  over all instances below PostgreSQL's max_connections.
+PORT              port to listen on (default 8000)
+"""
+
+import multiprocessing
+import sys
+
+from django.core.exceptions import ImproperlyConfigured
+
+from api.env import env_int
+
+threads = env_int("GUNICORN_THREADS", default=1, minimum=1)
+connection_budget = env_int("DB_MAX_CONNECTIONS", default=20, minimum=1)
+workers = env_int(
+    "WEB_CONCURRENCY",
+    default=max(1, min(2 * multiprocessing.cpu_count() + 1, connection_budget // threads)),
+    minimum=1,
+)
+if workers * threads > connection_budget:
+    raise ImproperlyConfigured(
+        f"WEB_CONCURRENCY={workers} x GUNICORN_THREADS={threads} = {workers * threads} database "
+        f"connections, more than DB_MAX_CONNECTIONS={connection_budget}; lower one or raise the "
+        "budget (and PostgreSQL's max_connections)."
+    )
+worker_class = "gthread" if threads > 1 else "sync"
+
+bind = f"0.0.0.0:{env_int('PORT', default=8000)}"
+wsgi_app = "api.wsgi:application"
+timeout = env_int("GUNICORN_TIMEOUT", default=30, minimum=1)
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then, so a slow leak never grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
+
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+print(
+    f"gunicorn: {workers} {worker_class} worker(s) x {threads} thread(s)",
+    file=sys.stderr,
+)
