@@ -30,7 +30,9 @@ class SlugChoiceField(forms.ModelChoiceField):
         except ValidationError:
             valid = ", ".join(self.queryset.order_by("slug").values_list("slug", flat=True))
             raise ValidationError(
-                f"Unknown slug {value!r}; valid: {valid}.", code="invalid_choice"
+                "Unknown slug %(value)r; valid: %(valid)s.",
+                code="invalid_choice",
+                params={"value": value, "valid": valid},
             ) from None
 
 

@@ -181,3 +181,16 @@ def test_a_body_on_a_get_is_ignored(client):
         "GET", "/api/v1/compounds/", data="{not json", content_type="application/json"
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["100%", "%s%d", "50%25off", "%(value)s"])
+def test_percent_signs_in_values_are_echoed_safely(client, value):
+    body = assert_json_client_error(client.get("/api/v1/mechanisms/", {"compound": value}), 400)
+    assert body["compound"][0].startswith(f"Unknown slug {value!r}")
+
+
+def test_percent_signs_in_recommendation_parameters_are_echoed_safely(client):
+    body = assert_json_client_error(
+        client.get("/api/v1/recommendations/", {"disorder": "%s%%", "compound": "mdma"}), 400
+    )
+    assert body["disorder"][0].startswith("Unknown disorder '%s%%'")

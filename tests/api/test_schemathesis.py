@@ -11,6 +11,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from api.wsgi import application
@@ -21,7 +23,13 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "50"))
 @pytest.fixture
 def api_schema(db, settings):
     settings.ALLOWED_HOSTS = ["localhost"]
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    # Like Django's test client: the WSGI app must not close the test's database connection at
+    # the end of each request, or the rest of the test would run outside its transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
