@@ -690,17 +690,17 @@ class MatrixCellSerializer(serializers.Serializer):
     top_score = serializers.IntegerField(allow_null=True)
 
 
-def matrix_cell(plan) -> dict:
-    """Summarize one plan as a matrix cell."""
-    top = plan.top
+def matrix_cell(cell) -> dict:
+    """Show one matrix cell."""
+    top = cell.top
     return {
-        "disorder": plan.disorder.slug,
-        "compound": plan.compound.slug,
-        "evidence_level": plan.evidence_level,
-        "has_pairing_evidence": plan.has_pairing_evidence,
-        "top_modality": top.modality if top else None,
-        "top_phase": top.phase if top else None,
-        "top_specificity": top.lead.specificity if top else None,
+        "disorder": cell.disorder.slug,
+        "compound": cell.compound.slug,
+        "evidence_level": cell.evidence_level,
+        "has_pairing_evidence": cell.has_pairing_evidence,
+        "top_modality": top.guidance.modality if top else None,
+        "top_phase": top.guidance.phase if top else None,
+        "top_specificity": top.specificity if top else None,
         "top_score": top.score if top else None,
     }
 
@@ -708,6 +708,9 @@ def matrix_cell(plan) -> dict:
 class MatrixSerializer(serializers.Serializer):
     """Every disorder with every compound: strongest evidence and top modality."""
 
+    count = serializers.IntegerField(help_text="Number of disorders in all pages.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
     disorders = NamedSerializer(many=True)
     compounds = NamedSerializer(many=True)
     cells = MatrixCellSerializer(many=True)

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from api import filters as api_filters
 from api import serializers as s
+from api.pagination import PageNumberPagination
 from compounds.models import Compound, CompoundMechanism, Mechanism
 from content.versioning import content_version_get
 from evidence.models import Reference, normalize_doi
@@ -441,21 +442,42 @@ class RecommendationMatrixView(APIView):
     """For every disorder with every compound: the strongest evidence and the top modality.
 
     Built from the same engine as the single plan, with no profile factors, so an app can draw an
-    overview of where pairing-specific evidence exists in one request.
+    overview of where pairing-specific evidence exists. Disorders are paged (20 per page by
+    default, up to 100), each page with every compound: the real content fits on one page.
     """
 
     @extend_schema(
         summary="Evidence and top modality for every disorder and compound",
         tags=["recommendations"],
+        parameters=[
+            OpenApiParameter(
+                "page",
+                {"type": "integer", "minimum": 1},
+                description="Page of disorders, from 1.",
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1},
+                description="Disorders per page, from 1 to 100 (default 20; larger values are "
+                "capped at 100).",
+            ),
+        ],
         responses=s.MatrixSerializer,
     )
     def get(self, request: Request) -> Response:
-        check_query_parameters(request, ALWAYS_ACCEPTED)
-        plans = recommendation_matrix()
+        check_query_parameters(request, ALWAYS_ACCEPTED | {"page", "page_size"})
+        paginator = PageNumberPagination()
+        disorders = paginator.paginate_queryset(
+            Disorder.objects.order_by("name", "pk"), request, view=self
+        )
+        cells = recommendation_matrix(disorders=disorders)
         data = {
-            "disorders": list(dict.fromkeys(plan.disorder for plan in plans)),
-            "compounds": list(dict.fromkeys(plan.compound for plan in plans)),
-            "cells": [s.matrix_cell(plan) for plan in plans],
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "disorders": disorders,
+            "compounds": list(dict.fromkeys(cell.compound for cell in cells)),
+            "cells": [s.matrix_cell(cell) for cell in cells],
             "content_version": content_version_get().token,
             "disclaimer": DISCLAIMER,
         }

@@ -196,13 +196,57 @@ class Plan:
         return self.recommendations[0] if self.recommendations else None
 
 
+Scope = tuple[int | None, int | None]
+
+
+def _by_scope(rows: Iterable[Guidance | SafetyStatement]) -> dict[Scope, list]:
+    index: dict[Scope, list] = {}
+    for row in rows:
+        index.setdefault((row.disorder_id, row.compound_id), []).append(row)
+    return index
+
+
 @dataclass(frozen=True)
 class GuidanceContent:
-    """The rows the engine reads, fetched once and shared by every plan built from them."""
+    """The rows the engine reads, fetched once and shared by every plan built from them.
+
+    Rows are indexed by (disorder, compound) so that a plan looks only at the rows that can apply
+    to it, however much content there is, and each row's evidence is worked out once.
+    """
 
     guidance: list[Guidance]
     safety_statements: list[SafetyStatement]
     parents: dict[int, int | None]
+    _guidance_index: dict[Scope, list[Guidance]] = field(init=False, repr=False)
+    _statement_index: dict[Scope, list[SafetyStatement]] = field(init=False, repr=False)
+    _evidence: dict[int, str] = field(init=False, repr=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_guidance_index", _by_scope(self.guidance))
+        object.__setattr__(self, "_statement_index", _by_scope(self.safety_statements))
+
+    def candidates(self, index: dict[Scope, list], chain: list[int], compound_id: int) -> list:
+        """Return the rows whose disorder and compound scope can match, in a stable order."""
+        scopes = [(None, None), (None, compound_id)]
+        for disorder_id in chain:
+            scopes += [(disorder_id, None), (disorder_id, compound_id)]
+        return [row for scope in scopes for row in index.get(scope, ())]
+
+    def rows_in(self, scope: Scope) -> list[Guidance]:
+        """Return the guidance rows scoped to exactly this (disorder, compound)."""
+        return self._guidance_index.get(scope, [])
+
+    def guidance_for(self, chain: list[int], compound_id: int) -> list[Guidance]:
+        return self.candidates(self._guidance_index, chain, compound_id)
+
+    def statements_for(self, chain: list[int], compound_id: int) -> list[SafetyStatement]:
+        return self.candidates(self._statement_index, chain, compound_id)
+
+    def evidence_of(self, row: Guidance) -> str:
+        """Return the strongest evidence type among a row's references, computed once."""
+        if row.pk not in self._evidence:
+            self._evidence[row.pk] = strongest_evidence(row.references.all())
+        return self._evidence[row.pk]
 
 
 def ancestry(disorder_id: int, parents: dict[int, int | None]) -> list[int]:
@@ -244,11 +288,13 @@ def strongest_evidence(references: Iterable[Reference]) -> str:
     return min(types, key=EVIDENCE_ORDER.__getitem__) if types else NO_EVIDENCE
 
 
-def score_row(row: Guidance, *, chain: list[int], profile_ids: set[int]) -> Match:
-    """Score one applicable guidance row for a plan."""
+def score_row(
+    row: Guidance, *, inherited: bool, profile_ids: set[int], evidence: str | None = None
+) -> Match:
+    """Score one applicable guidance row; ``inherited`` when it is a broader disorder's row."""
     specificity = _specificity(row)
-    inherited = row.disorder_id is not None and row.disorder_id != chain[0]
-    evidence = strongest_evidence(row.references.all())
+    if evidence is None:
+        evidence = strongest_evidence(row.references.all())
     components = {
         "specificity": SPECIFICITY_POINTS[specificity]
         - (INHERITED_DISORDER_PENALTY if inherited else 0),
@@ -278,8 +324,13 @@ def recommend(
     profile_ids = {factor.pk for factor in profile}
     matches = sorted(
         (
-            score_row(row, chain=chain, profile_ids=profile_ids)
-            for row in content.guidance
+            score_row(
+                row,
+                inherited=row.disorder_id not in (None, chain[0]),
+                profile_ids=profile_ids,
+                evidence=content.evidence_of(row),
+            )
+            for row in content.guidance_for(chain, compound.pk)
             if _applies(row, chain, compound.pk, profile_ids)
         ),
         key=_rank_key,
@@ -303,7 +354,7 @@ def recommend(
     warnings = _gaps(recommendations) + [
         Warning.from_statement(statement)
         for statement in sorted(
-            content.safety_statements,
+            content.statements_for(chain, compound.pk),
             key=lambda s: (SEVERITY_ORDER[s.severity], s.slug),
         )
         if _applies(statement, chain, compound.pk, profile_ids)
@@ -356,12 +407,77 @@ def recommendation_plan(
     return recommend(disorder=disorder, compound=compound, profile=profile, content=content)
 
 
-def recommendation_matrix() -> list[Plan]:
-    """Return the plan for every disorder with every compound (no profile), disorder by disorder."""
-    content = guidance_content_get()
-    compounds = list(Compound.objects.order_by("name"))
-    return [
-        recommend(disorder=disorder, compound=compound, content=content)
-        for disorder in Disorder.objects.order_by("name")
-        for compound in compounds
-    ]
+@dataclass(frozen=True)
+class MatrixCell:
+    """What the matrix shows of one disorder with one compound: the plan's top and evidence."""
+
+    disorder: Disorder
+    compound: Compound
+    top: Match | None
+    evidence_level: str
+    has_pairing_evidence: bool
+
+
+def summarize(
+    *, disorders: Sequence[Disorder], compounds: Sequence[Compound], content: GuidanceContent
+) -> list[MatrixCell]:
+    """Return, for each disorder with each compound, what ``recommend`` ranks first with no
+    profile, and its pairing evidence, without building every plan.
+
+    With no profile factor an item scores what its best row scores, so the top item is the best
+    row among the scopes that apply; each scope's best row is worked out once and shared by every
+    cell, which keeps a large grid cheap.
+    """
+    best: dict[tuple[Scope, bool], Match | None] = {}
+
+    def best_of(scope: Scope, *, inherited: bool) -> Match | None:
+        if (scope, inherited) not in best:
+            matches = [
+                score_row(
+                    row, inherited=inherited, profile_ids=set(), evidence=content.evidence_of(row)
+                )
+                for row in content.rows_in(scope)
+                if row.profile_factor_id is None
+            ]
+            best[(scope, inherited)] = min(matches, key=_rank_key, default=None)
+        return best[(scope, inherited)]
+
+    cells = []
+    for disorder in disorders:
+        chain = ancestry(disorder.pk, content.parents)
+        for compound in compounds:
+            candidates = [
+                best_of((None, None), inherited=False),
+                best_of((None, compound.pk), inherited=False),
+            ]
+            pairing = []
+            for position, disorder_id in enumerate(chain):
+                candidates.append(best_of((disorder_id, None), inherited=position > 0))
+                candidates.append(best_of((disorder_id, compound.pk), inherited=position > 0))
+                pairing += [
+                    row
+                    for row in content.rows_in((disorder_id, compound.pk))
+                    if row.profile_factor_id is None
+                ]
+            found = [match for match in candidates if match is not None]
+            cells.append(
+                MatrixCell(
+                    disorder=disorder,
+                    compound=compound,
+                    top=min(found, key=_rank_key, default=None),
+                    evidence_level=strongest_evidence(
+                        ref for row in pairing for ref in row.references.all()
+                    ),
+                    has_pairing_evidence=bool(pairing),
+                )
+            )
+    return cells
+
+
+def recommendation_matrix(*, disorders: Sequence[Disorder]) -> list[MatrixCell]:
+    """Return the matrix cells of these disorders with every compound."""
+    return summarize(
+        disorders=disorders,
+        compounds=list(Compound.objects.order_by("name")),
+        content=guidance_content_get(),
+    )

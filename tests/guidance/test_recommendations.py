@@ -249,3 +249,33 @@ def test_a_factor_lifts_the_whole_item_even_when_another_row_leads_it(world):
     assert [m.guidance.slug for m in alpha.supporting] == ["t-factor-alpha"]
     assert alpha.components == {"specificity": 20, "profile": 25, "strength": 10, "evidence": 1}
     assert ranked(plan) == ["t-disorder-alpha", "t-general-beta"]
+
+
+def test_the_matrix_summary_agrees_with_each_plan(world):
+    from guidance.recommendations import summarize
+
+    d, c = world["disorder"], world["drug"]
+    guidance(world, "t-prep", "education", phase="preparation", strength="standard")
+    guidance(world, "t-parent", "alpha", disorder=world["parent"])
+    guidance(
+        world, "t-trial", "beta", disorder=d, compound=c, strength="trial", refs=[world["rct"]]
+    )
+    guidance(world, "t-drug", "alpha", compound=world["other_drug"], strength="framework")
+    guidance(world, "t-factor", "somatic", profile_factor=world["factor"], strength="trial")
+    content = GuidanceContent(
+        guidance=list(Guidance.objects.filter(slug__startswith="t-")),
+        safety_statements=[],
+        parents=dict(Disorder.objects.values_list("id", "parent_id")),
+    )
+    disorders = [world["disorder"], world["parent"], world["other_disorder"]]
+    compounds = [world["drug"], world["other_drug"]]
+
+    cells = summarize(disorders=disorders, compounds=compounds, content=content)
+
+    assert len(cells) == 6
+    for cell in cells:
+        plan = recommend(disorder=cell.disorder, compound=cell.compound, content=content)
+        assert cell.top.guidance == plan.top.lead.guidance
+        assert cell.top.score == plan.top.score
+        assert cell.evidence_level == plan.evidence_level
+        assert cell.has_pairing_evidence == plan.has_pairing_evidence
