@@ -56,6 +56,22 @@ def env_choice(name: str, *, default: str, choices: tuple[str, ...]) -> str:
     raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}.")
 
 
+RATE_PERIODS = {"second": 1, "minute": 60, "hour": 3600}
+
+
+def env_rate(name: str, *, default: str) -> tuple[int, int] | None:
+    """Return a rate such as '600/minute' as (600, 60); 'off' as None."""
+    raw = env_str(name, default)
+    if raw.lower() == "off":
+        return None
+    count, _, period = raw.partition("/")
+    if not count.isdigit() or int(count) < 1 or period.lower() not in RATE_PERIODS:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate; use e.g. 600/minute, 20/second, 5000/hour or off."
+        )
+    return int(count), RATE_PERIODS[period.lower()]
+
+
 def env_list(name: str, *, default: list[str]) -> list[str]:
     """Return a comma-separated variable as a list of non-empty, stripped items."""
     raw = os.environ.get(name)

@@ -8,7 +8,15 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from api.env import env_bool, env_choice, env_database, env_int, env_list, env_str
+from api.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -73,12 +81,17 @@ INSTALLED_APPS = [
     "guidance",
 ]
 
+# Order matters for speed: an API answer already in the cache returns from ApiCacheMiddleware,
+# before sessions, CSRF, auth, messages and DRF; bounds and throttling apply to it all the same,
+# and CORS and security headers are added on the way out.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "api.middleware.RequestBoundsMiddleware",
-    "api.middleware.DatabaseUnavailableMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    "api.middleware.RequestBoundsMiddleware",
+    "api.throttling.ThrottleMiddleware",
+    "api.caching.ApiCacheMiddleware",
+    "api.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -160,12 +173,37 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousRateThrottle"],
-    # Clients are told apart by their address; behind N proxies, set NUM_PROXIES=N.
-    "NUM_PROXIES": env_int("NUM_PROXIES", default=0),
 }
-# Requests per client address, e.g. "600/minute"; "off" disables throttling.
-THROTTLE_RATE = env_str("THROTTLE_RATE", "600/minute")
+
+# Requests per client address under /api/, e.g. "600/minute"; "off" disables throttling. Clients
+# are told apart by their address; behind N proxies, set NUM_PROXIES=N.
+THROTTLE = env_rate("THROTTLE_RATE", default="600/minute")
+NUM_PROXIES = env_int("NUM_PROXIES", default=0)
+
+# The cache: per process with no service (the embedded default), or Redis shared by every process.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"REDIS_URL={REDIS_URL!r} is not a Redis URL; expected redis://host:6379/0."
+    )
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache"
+        if REDIS_URL
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": REDIS_URL or "guidance",
+        "KEY_PREFIX": "guidance",
+        "TIMEOUT": 3600,
+    }
+}
+# With a shared cache the content version is read from it; otherwise from the database, which is
+# the only thing every process is sure to share.
+CONTENT_VERSION_IN_CACHE = bool(REDIS_URL)
+# Cache API answers by content version (see api.caching); API_CACHE=0 turns it off.
+API_CACHE = env_bool("API_CACHE", default=True)
+API_CACHE_TIMEOUT = env_int("API_CACHE_TIMEOUT", default=3600, minimum=1)
+# max-age clients may reuse an answer without asking; 0 means revalidate every time by ETag.
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", default=0)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Psychoplastogen Therapy Guidance API",

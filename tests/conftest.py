@@ -1,6 +1,7 @@
 """Shared fixtures: the real content, loaded once into the test database."""
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 
@@ -8,6 +9,15 @@ from django.core.management import call_command
 def fast_password_hashing(settings):
     """Hash test passwords cheaply; the real hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start every test with an empty cache: answers cached by one test (whose database changes
+    are rolled back) must not leak into the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

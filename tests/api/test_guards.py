@@ -1,7 +1,6 @@
 """Guards on every API request: size bounds, throttling, and a 503 while the database is away."""
 
 import pytest
-from django.core.cache import cache
 from django.db import OperationalError
 from django.test import RequestFactory
 
@@ -31,8 +30,7 @@ def test_the_bounds_leave_pages_outside_the_api_alone(client):
 
 
 def test_anonymous_clients_are_throttled_with_a_json_429_and_retry_after(client, settings):
-    settings.THROTTLE_RATE = "3/minute"
-    cache.clear()
+    settings.THROTTLE = (3, 60)
     statuses = [client.get("/api/v1/compounds/").status_code for _ in range(3)]
     response = client.get("/api/v1/compounds/")
     assert statuses == [200, 200, 200]
@@ -40,16 +38,28 @@ def test_anonymous_clients_are_throttled_with_a_json_429_and_retry_after(client,
     assert response["Content-Type"] == "application/json"
     assert int(response["Retry-After"]) > 0
     assert response.json()["detail"].startswith("Request was throttled.")
-    cache.clear()
 
 
 def test_throttling_counts_each_client_address_separately(client, settings):
-    settings.THROTTLE_RATE = "1/minute"
-    cache.clear()
+    settings.THROTTLE = (1, 60)
     assert client.get("/api/v1/meta/", REMOTE_ADDR="10.0.0.1").status_code == 200
     assert client.get("/api/v1/meta/", REMOTE_ADDR="10.0.0.2").status_code == 200
     assert client.get("/api/v1/meta/", REMOTE_ADDR="10.0.0.1").status_code == 429
-    cache.clear()
+
+
+def test_behind_proxies_the_client_is_the_address_they_forwarded(client, settings):
+    settings.THROTTLE = (1, 60)
+    settings.NUM_PROXIES = 1
+    first = {"REMOTE_ADDR": "10.9.9.9", "HTTP_X_FORWARDED_FOR": "203.0.113.5"}
+    other = {"REMOTE_ADDR": "10.9.9.9", "HTTP_X_FORWARDED_FOR": "203.0.113.6"}
+    assert client.get("/api/v1/meta/", **first).status_code == 200
+    assert client.get("/api/v1/meta/", **other).status_code == 200
+    assert client.get("/api/v1/meta/", **first).status_code == 429
+
+
+def test_pages_outside_the_api_are_not_throttled(client, settings):
+    settings.THROTTLE = (1, 60)
+    assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 200]
 
 
 def test_a_view_that_loses_the_database_answers_a_json_503(client, monkeypatch):

@@ -1,0 +1,119 @@
+"""Response caching and conditional GET for the API, keyed by the content version.
+
+Content changes only when an editor (or the loader) saves, so every GET answer under /api/ is a
+pure function of the content version and the request. This middleware sits near the top of the
+stack: a repeated request is answered from the cache without sessions, DRF, serializers or
+content queries, and a request whose ``If-None-Match`` names the current ETag gets a 304 without
+any body being built. A content write changes the version, so the very next request misses.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+
+from api.exceptions import API_PREFIX, database_unavailable_response
+from content.versioning import content_version_token
+
+logger = logging.getLogger(__name__)
+
+CACHED_METHODS = {"GET", "HEAD"}
+# Headers that describe the request that filled the cache, not the answer; never replayed.
+UNSHARED_HEADERS = {"set-cookie", "date"}
+
+
+def cache_control() -> str:
+    """Public, read-only content: shared caches may store it and must revalidate by ETag."""
+    if settings.API_CACHE_MAX_AGE:
+        return f"public, max-age={settings.API_CACHE_MAX_AGE}"
+    return "public, no-cache"
+
+
+class ApiCacheMiddleware:
+    """Answer repeated API GETs from the cache and unchanged ones with 304."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.method not in CACHED_METHODS or not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return self.get_response(request)  # Django answers this with a 400
+        try:
+            token = content_version_token()
+        except DatabaseError:
+            return database_unavailable_response()
+
+        request_id = "\n".join(
+            [
+                request.scheme,
+                host,
+                request.path,
+                request.META.get("QUERY_STRING", ""),
+                request.META.get("HTTP_ACCEPT", ""),
+            ]
+        )
+        digest = hashlib.sha256(request_id.encode("utf-8", "surrogateescape")).hexdigest()
+        etag = f'"{token[:16]}-{digest[:24]}"'
+        if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+            return self._not_modified(etag)
+
+        key = f"api-response:{token}:{digest}"
+        if settings.API_CACHE:
+            stored = self._cache_get(key)
+            if stored is not None:
+                return self._replay(stored, etag)
+
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.streaming:
+            response["ETag"] = etag
+            response["Cache-Control"] = cache_control()
+            patch_vary_headers(response, ["Accept"])
+            if settings.API_CACHE and not response.cookies:
+                self._cache_set(key, response)
+        return response
+
+    @staticmethod
+    def _not_modified(etag: str) -> HttpResponse:
+        response = HttpResponse(status=304)
+        response["ETag"] = etag
+        response["Cache-Control"] = cache_control()
+        return response
+
+    @staticmethod
+    def _replay(stored: tuple[bytes, list[tuple[str, str]]], etag: str) -> HttpResponse:
+        content, headers = stored
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        response["ETag"] = etag
+        return response
+
+    @staticmethod
+    def _cache_get(key: str):
+        try:
+            return cache.get(key)
+        except Exception:  # a cache outage degrades to uncached answers, never to errors
+            logger.warning("Response cache unavailable", exc_info=True)
+            return None
+
+    @staticmethod
+    def _cache_set(key: str, response: HttpResponse) -> None:
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in UNSHARED_HEADERS
+        ]
+        try:
+            cache.set(key, (response.content, headers), settings.API_CACHE_TIMEOUT)
+        except Exception:
+            logger.warning("Response cache unavailable", exc_info=True)
