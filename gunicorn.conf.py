@@ -2,6 +2,7 @@
 
 WEB_CONCURRENCY   worker processes (default: 2 x CPUs + 1, within the connection budget)
 GUNICORN_THREADS  threads per worker (default 1: sync workers; more switches to gthread)
+GUNICORN_MAX_REQUESTS  restart a worker after this many requests (default 0: never)
 DB_MAX_CONNECTIONS  database connections this instance may hold (default 20). Every thread keeps
                   one persistent connection, so workers x threads must fit in it; keep the sum
                   over all instances below PostgreSQL's max_connections.
@@ -35,9 +36,14 @@ wsgi_app = "api.wsgi:application"
 timeout = env_int("GUNICORN_TIMEOUT", default=30, minimum=1)
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then, so a slow leak never grows without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# Load the application once in the master and fork workers from it: workers start (and restart)
+# in milliseconds and share its memory. Django opens no database connection while loading, so
+# nothing is shared across the fork.
+preload_app = True
+# Recycling workers every N requests guards against slow leaks, at the price of a restart pause;
+# off by default (as in gunicorn), GUNICORN_MAX_REQUESTS turns it on.
+max_requests = env_int("GUNICORN_MAX_REQUESTS", default=0)
+max_requests_jitter = max_requests // 10
 
 accesslog = "-"
 errorlog = "-"

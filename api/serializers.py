@@ -6,8 +6,10 @@ so a caller never needs a second request to know what a claim rests on.
 
 from collections.abc import Iterable
 
+from django.db.models import Manager
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from compounds.models import Compound, CompoundMechanism, Mechanism, MechanismLevel
 from evidence.models import Reference
@@ -33,11 +35,47 @@ class CitationSerializer(serializers.ModelSerializer):
         fields = ["id", "seed_number", "short_citation", "doi", "evidence_type", "url"]
 
 
+@extend_schema_field(CitationSerializer(many=True))
+class CitationsField(serializers.Field):
+    """The references behind a statement, shown as CitationSerializer shows them, but cheaply.
+
+    Statements cite the same references over and over; each is turned into a dict once per
+    request, with its link built from one reversed prefix instead of a reverse() per reference.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, references) -> list[dict]:
+        if isinstance(references, Manager):
+            references = references.all()
+        cache = self.context.setdefault("_citations", {})
+        if "_prefix" not in cache:
+            request = self.context.get("request")
+            cache["_prefix"] = reverse("reference-list", request=request)
+        prefix = cache["_prefix"]
+        shown = []
+        for ref in references:
+            entry = cache.get(ref.pk)
+            if entry is None:
+                entry = cache[ref.pk] = {
+                    "id": ref.pk,
+                    "seed_number": ref.seed_number,
+                    "short_citation": ref.short_citation,
+                    "doi": ref.doi,
+                    "evidence_type": ref.evidence_type,
+                    "url": f"{prefix}{ref.pk}/",
+                }
+            shown.append(entry)
+        return shown
+
+
 class StatementSerializer(serializers.Serializer):
     """A cited statement; ``text`` is null where the sources are silent."""
 
     text = serializers.CharField(allow_null=True)
-    references = CitationSerializer(many=True)
+    references = CitationsField()
 
 
 def statement(obj, text_field: str, references_field: str, context: dict) -> dict:
@@ -136,14 +174,14 @@ class PlasticityWindowSerializer(serializers.Serializer):
     min_hours = serializers.IntegerField(allow_null=True)
     max_hours = serializers.IntegerField(allow_null=True)
     statement = serializers.CharField()
-    references = CitationSerializer(many=True)
+    references = CitationsField()
 
 
 class CompoundMechanismSerializer(serializers.ModelSerializer):
     """A mechanism as one compound engages it, with its own evidence."""
 
     mechanism = MechanismSummarySerializer()
-    references = CitationSerializer(many=True)
+    references = CitationsField()
 
     class Meta:
         model = CompoundMechanism
@@ -154,7 +192,7 @@ class MechanismCompoundSerializer(serializers.ModelSerializer):
     """A compound that engages a mechanism, with the evidence for the link."""
 
     compound = CompoundSummarySerializer()
-    references = CitationSerializer(many=True)
+    references = CitationsField()
 
     class Meta:
         model = CompoundMechanism
@@ -181,7 +219,7 @@ class CompoundDetailSerializer(CompoundListSerializer):
     primary_targets = serializers.ListField(
         child=serializers.CharField(), source="primary_target_list"
     )
-    references = CitationSerializer(many=True)
+    references = CitationsField()
     plasticity_window = serializers.SerializerMethodField()
     mechanisms = serializers.SerializerMethodField(
         help_text="The compound's mechanisms, grouped by level of brain organization."
@@ -225,7 +263,7 @@ class MechanismListSerializer(serializers.ModelSerializer):
 
 
 class MechanismDetailSerializer(MechanismListSerializer):
-    references = CitationSerializer(many=True)
+    references = CitationsField()
     compounds = MechanismCompoundSerializer(many=True, source="compound_links")
 
     class Meta(MechanismListSerializer.Meta):
@@ -257,7 +295,7 @@ class GuidanceListSerializer(serializers.ModelSerializer):
 
 
 class GuidanceDetailSerializer(GuidanceListSerializer):
-    references = CitationSerializer(many=True)
+    references = CitationsField()
 
     class Meta(GuidanceListSerializer.Meta):
         fields = [*GuidanceListSerializer.Meta.fields, "rationale", "references"]
@@ -268,7 +306,7 @@ class GuidanceItemSerializer(serializers.ModelSerializer):
 
     profile_factor = ProfileFactorSummarySerializer(allow_null=True)
     modality = ModalitySummarySerializer()
-    references = CitationSerializer(many=True)
+    references = CitationsField()
     url = _link("guidance-detail")
 
     class Meta:
@@ -379,7 +417,7 @@ class ModalityListSerializer(serializers.ModelSerializer):
 
 class ModalityDetailSerializer(ModalityListSerializer):
     key_techniques = serializers.ListField(child=serializers.CharField(), source="technique_list")
-    references = CitationSerializer(many=True)
+    references = CitationsField()
     disorders = serializers.SerializerMethodField(
         help_text="Disorders that guidance pairs this modality with."
     )
@@ -412,7 +450,7 @@ class ProfileFactorListSerializer(ProfileFactorSummarySerializer):
 
 
 class ProfileFactorDetailSerializer(ProfileFactorListSerializer):
-    references = CitationSerializer(many=True)
+    references = CitationsField()
     guidance = GuidanceDetailSerializer(many=True)
 
     class Meta(ProfileFactorListSerializer.Meta):
@@ -440,7 +478,7 @@ class SafetyStatementListSerializer(serializers.ModelSerializer):
 
 
 class SafetyStatementDetailSerializer(SafetyStatementListSerializer):
-    references = CitationSerializer(many=True)
+    references = CitationsField()
 
     class Meta(SafetyStatementListSerializer.Meta):
         fields = [*SafetyStatementListSerializer.Meta.fields, "message", "references"]
@@ -587,7 +625,7 @@ class SupportingGuidanceSerializer(serializers.Serializer):
     specificity = serializers.CharField()
     scope = ScopeSerializer(source="guidance")
     rationale = serializers.CharField(source="guidance.rationale")
-    references = CitationSerializer(many=True, source="guidance.references.all")
+    references = CitationsField(source="guidance.references")
 
 
 class RecommendationItemSerializer(serializers.Serializer):
@@ -617,7 +655,7 @@ class RecommendationItemSerializer(serializers.Serializer):
     strength = serializers.CharField(source="lead.guidance.strength")
     guidance = serializers.SlugField(source="lead.guidance.slug")
     rationale = serializers.CharField(source="lead.guidance.rationale")
-    references = CitationSerializer(many=True, source="lead.guidance.references.all")
+    references = CitationsField(source="lead.guidance.references")
     supporting = SupportingGuidanceSerializer(many=True)
 
 
@@ -632,14 +670,14 @@ class WarningSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices)
     title = serializers.CharField()
     message = serializers.CharField()
-    references = CitationSerializer(many=True)
+    references = CitationsField()
 
 
 class PlanWindowSerializer(serializers.Serializer):
     min_hours = serializers.IntegerField(allow_null=True, source="plasticity_window_min_hours")
     max_hours = serializers.IntegerField(allow_null=True, source="plasticity_window_max_hours")
     statement = serializers.CharField(source="plasticity_window_statement")
-    references = CitationSerializer(many=True, source="plasticity_window_references.all")
+    references = CitationsField(source="plasticity_window_references")
 
 
 class PlanSerializer(serializers.Serializer):

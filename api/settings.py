@@ -188,7 +188,7 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     )
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache"
+        "BACKEND": "api.cache.PooledRedisCache"
         if REDIS_URL
         else "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": REDIS_URL or "guidance",
@@ -202,6 +202,8 @@ CONTENT_VERSION_IN_CACHE = bool(REDIS_URL)
 # Cache API answers by content version (see api.caching); API_CACHE=0 turns it off.
 API_CACHE = env_bool("API_CACHE", default=True)
 API_CACHE_TIMEOUT = env_int("API_CACHE_TIMEOUT", default=3600, minimum=1)
+# Bytes of answers each process keeps in memory in front of the shared cache.
+API_CACHE_LOCAL_BYTES = env_int("API_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024, minimum=0)
 # max-age clients may reuse an answer without asking; 0 means revalidate every time by ETag.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", default=0)
 

@@ -53,7 +53,12 @@ LIST_PARAMETERS = {"search", "ordering", "page", "page_size"}
 
 def citations(field: str) -> Prefetch:
     """Prefetch a many-to-many of references in citation order."""
-    return Prefetch(field, queryset=Reference.objects.in_citation_order())
+    return Prefetch(field, queryset=Reference.objects.for_citing())
+
+
+def current_version(request: Request) -> str:
+    """The content version this request is answered under (read once, by the cache layer)."""
+    return getattr(request, "content_version", None) or content_version_get().token
 
 
 def check_query_parameters(
@@ -432,7 +437,7 @@ class RecommendationView(APIView):
         plan = recommendation_plan(**query.validated_data)
         context = {
             "request": request,
-            "content_version": content_version_get().token,
+            "content_version": current_version(request),
             "disclaimer": DISCLAIMER,
         }
         return Response(s.PlanSerializer(plan, context=context).data)
@@ -478,7 +483,7 @@ class RecommendationMatrixView(APIView):
             "disorders": disorders,
             "compounds": list(dict.fromkeys(cell.compound for cell in cells)),
             "cells": [s.matrix_cell(cell) for cell in cells],
-            "content_version": content_version_get().token,
+            "content_version": current_version(request),
             "disclaimer": DISCLAIMER,
         }
         return Response(s.MatrixSerializer(data, context={"request": request}).data)

@@ -47,12 +47,20 @@ class EvidenceType(models.TextChoices):
     REFERENCE_WORK = "reference_work", "Reference work"
 
 
+CITATION_COLUMNS = ("id", "seed_number", "authors", "year", "doi", "evidence_type")
+
+
 class ReferenceQuerySet(models.QuerySet):
     """Look-ups of references by the tokens fixtures and clients use to cite them."""
 
     def in_citation_order(self) -> "ReferenceQuerySet":
         """Order seed references by number, then outside sources, the same on every database."""
         return self.order_by(models.F("seed_number").asc(nulls_last=True), "id")
+
+    def for_citing(self) -> "ReferenceQuerySet":
+        """The references as statements cite them: in citation order, with only the columns a
+        citation shows (the long citation text and timestamps stay in the database)."""
+        return self.in_citation_order().only(*CITATION_COLUMNS)
 
     def by_token(self, token: int | str) -> "ReferenceQuerySet":
         """Filter by a seed number (int) or a DOI (str, matched case-insensitively)."""

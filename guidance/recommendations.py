@@ -372,7 +372,7 @@ def recommend(
 
 
 def _citations() -> Prefetch:
-    return Prefetch("references", queryset=Reference.objects.in_citation_order())
+    return Prefetch("references", queryset=Reference.objects.for_citing())
 
 
 def guidance_content_get(

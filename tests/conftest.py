@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from api.caching import clear_local_answers
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
@@ -16,8 +18,10 @@ def empty_cache():
     """Start every test with an empty cache: answers cached by one test (whose database changes
     are rolled back) must not leak into the next."""
     cache.clear()
+    clear_local_answers()
     yield
     cache.clear()
+    clear_local_answers()
 
 
 @pytest.fixture(scope="session")

@@ -54,6 +54,13 @@ def test_compose_runs_postgresql_16_with_a_volume_and_a_healthcheck():
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
 
 
+def test_compose_shares_one_redis_cache_between_web_processes():
+    web = COMPOSE["services"]["web"]
+    assert COMPOSE["services"]["redis"]["image"].startswith("redis:")
+    assert web["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert web["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
 def test_every_variable_compose_sets_is_read_by_the_settings_or_gunicorn():
     for name in COMPOSE["services"]["web"]["environment"]:
         assert f'"{name}"' in SETTINGS_SOURCES, f"{name} is set in compose but never read"

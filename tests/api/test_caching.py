@@ -187,3 +187,19 @@ def test_with_redis_down_the_api_still_answers(client, settings, django_assert_n
     response = client.get(URL)
     assert response.status_code == 200
     assert response.json()["slug"] == "ptsd"
+
+
+def test_the_local_answer_store_keeps_to_its_byte_budget_least_recent_out_first():
+    from api.caching import LocalAnswers
+
+    store = LocalAnswers(budget_bytes=10)
+    store.put("a", (b"1234", []))
+    store.put("b", (b"5678", []))
+    assert store.get("a") is not None  # "a" is now the most recent
+    store.put("c", (b"90ab", []))
+    assert store.get("b") is None
+    assert store.get("a") is not None
+    assert store.get("c") is not None
+    store.put("huge", (b"x" * 11, []))
+    assert store.get("huge") is None
+    assert store.size <= 10

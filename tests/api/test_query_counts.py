@@ -35,9 +35,9 @@ EXPECTED = {
     "/api/v1/safety-statements/no-pairing-evidence/": 3,
     "/api/v1/references/?page_size=100": 3,
     "/api/v1/references/10.1177/0269881108093587/": 2,
-    "/api/v1/recommendations/?disorder=ptsd&compound=mdma": 10,
-    "/api/v1/recommendations/?disorder=ptsd&compound=mdma&profile=dissociative-tendencies": 11,
-    "/api/v1/recommendations/matrix/": 10,
+    "/api/v1/recommendations/?disorder=ptsd&compound=mdma": 9,
+    "/api/v1/recommendations/?disorder=ptsd&compound=mdma&profile=dissociative-tendencies": 10,
+    "/api/v1/recommendations/matrix/": 9,
     "/api/schema/?format=json": 6,
 }
 
