@@ -9,7 +9,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run migrate load superuser lint format test clean
+.PHONY: help install run migrate load superuser lint format test bench clean
 
 help:
 	@echo "make run        serve the API at http://127.0.0.1:$(PORT)/ with the content loaded"
@@ -17,6 +17,7 @@ help:
 	@echo "make superuser  create an admin login for http://127.0.0.1:$(PORT)/admin/"
 	@echo "make load       load fixtures/ again (keeps editors' changes; see README)"
 	@echo "make format     format the code with ruff"
+	@echo "make bench      benchmark gunicorn + PostgreSQL + Redis with wrk (see BENCHMARKS.md)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is required")'
@@ -50,6 +51,10 @@ format: install
 # The suite includes ruff and `makemigrations --check` (tests/test_project.py).
 test: install
 	$(BIN)/python -m pytest
+
+# Needs PostgreSQL and Redis on 127.0.0.1 (BENCH_DATABASE_URL, BENCH_REDIS_URL) and wrk.
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

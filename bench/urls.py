@@ -1,0 +1,15 @@
+"""The product's URLs plus the baseline the benchmark compares every endpoint with."""
+
+from django.http import JsonResponse
+from django.urls import path
+
+from api.urls import handler400, handler403, handler404, handler500  # noqa: F401
+from api.urls import urlpatterns as product_urlpatterns
+
+
+def baseline(request):
+    """A bare Django view returning a small JSON body: the yardstick of the benchmark."""
+    return JsonResponse({"status": "ok", "service": "baseline"})
+
+
+urlpatterns = [path("bench/baseline/", baseline), *product_urlpatterns]
