@@ -154,8 +154,8 @@ class ModalityFilterSet(django_filters.FilterSet):
     disorder = SlugFilter(
         Disorder,
         field_name="guidance__disorder",
-        distinct=True,
-        help_text="Modalities that guidance pairs with this disorder.",
+        method="filter_disorder",
+        help_text="Modalities that published guidance pairs with this disorder.",
     )
 
     class Meta:
@@ -164,6 +164,10 @@ class ModalityFilterSet(django_filters.FilterSet):
 
     def filter_phase(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(**{PHASE_FIELDS[TreatmentPhase(value)]: True})
+
+    def filter_disorder(self, queryset: QuerySet, name: str, value: Disorder) -> QuerySet:
+        published = Guidance.objects.published().filter(disorder=value)
+        return queryset.filter(pk__in=published.values("modality_id"))
 
 
 class GuidanceFilterSet(django_filters.FilterSet):

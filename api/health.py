@@ -11,11 +11,11 @@ from guidance.models import Disorder, Guidance
 from modalities.models import Modality
 
 REQUIRED_CONTENT = {
-    "references": Reference,
-    "compounds": Compound,
-    "disorders": Disorder,
-    "modalities": Modality,
-    "guidance": Guidance,
+    "references": Reference.objects.all(),
+    "compounds": Compound.objects.all(),
+    "disorders": Disorder.objects.all(),
+    "modalities": Modality.objects.all(),
+    "guidance": Guidance.objects.published(),
 }
 
 
@@ -31,7 +31,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     """The database answers and the content is loaded; 503 naming what is missing otherwise."""
     try:
-        empty = [name for name, model in REQUIRED_CONTENT.items() if not model.objects.exists()]
+        empty = [name for name, rows in REQUIRED_CONTENT.items() if not rows.all().exists()]
     except DatabaseError as exc:
         return JsonResponse(
             {

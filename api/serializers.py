@@ -290,6 +290,7 @@ class GuidanceListSerializer(serializers.ModelSerializer):
             "modality",
             "phase",
             "strength",
+            "published_at",
             "url",
         ]
 
@@ -318,6 +319,7 @@ class GuidanceItemSerializer(serializers.ModelSerializer):
             "strength",
             "rationale",
             "references",
+            "published_at",
             "url",
         ]
 
@@ -654,6 +656,9 @@ class RecommendationItemSerializer(serializers.Serializer):
     )
     strength = serializers.CharField(source="lead.guidance.strength")
     guidance = serializers.SlugField(source="lead.guidance.slug")
+    published_at = serializers.DateTimeField(
+        source="lead.guidance.published_at", help_text="When the leading guidance was published."
+    )
     rationale = serializers.CharField(source="lead.guidance.rationale")
     references = CitationsField(source="lead.guidance.references")
     supporting = SupportingGuidanceSerializer(many=True)

@@ -171,9 +171,12 @@ class MechanismViewSet(ContentViewSet):
     ordering_fields = ["name", "level", "slug"]
 
 
-GUIDANCE_ROWS = Guidance.objects.select_related(
-    "disorder", "compound", "profile_factor", "modality"
-).prefetch_related(citations("references"))
+# Drafts stay in admin: the public API shows published guidance only.
+GUIDANCE_ROWS = (
+    Guidance.objects.published()
+    .select_related("disorder", "compound", "profile_factor", "modality")
+    .prefetch_related(citations("references"))
+)
 
 
 @extend_schema_view(
@@ -228,7 +231,9 @@ class GuidanceViewSet(ContentViewSet):
     A row whose disorder, compound and profile factor are all null is general guidance.
     """
 
-    queryset = Guidance.objects.select_related("disorder", "compound", "profile_factor", "modality")
+    queryset = Guidance.objects.published().select_related(
+        "disorder", "compound", "profile_factor", "modality"
+    )
     detail_queryset = GUIDANCE_ROWS
     serializer_class = s.GuidanceListSerializer
     detail_serializer_class = s.GuidanceDetailSerializer
@@ -375,7 +380,7 @@ class MetaView(APIView):
             "mechanisms": Mechanism.objects.count(),
             "disorders": Disorder.objects.count(),
             "modalities": Modality.objects.count(),
-            "guidance": Guidance.objects.count(),
+            "guidance": Guidance.objects.published().count(),
             "profile_factors": ProfileFactor.objects.count(),
             "safety_statements": SafetyStatement.objects.count(),
             "references": Reference.objects.count(),

@@ -34,6 +34,8 @@ class EvidenceBasis(models.TextChoices):
 class Compound(ContentModel):
     """A psychoplastogen: a drug that opens a window of neuroplasticity after a single dose."""
 
+    _history_m2m_fields = ["references", "plasticity_window_references"]
+
     CITED_FIELDS = {
         "summary": "references",
         "plasticity_window_statement": "plasticity_window_references",
@@ -111,6 +113,8 @@ class Compound(ContentModel):
 class Mechanism(ContentModel):
     """A mechanism of neuroplasticity at one level of brain organization."""
 
+    _history_m2m_fields = ["references"]
+
     CITED_FIELDS = {"description": "references"}
 
     slug = models.SlugField(max_length=80, unique=True)
@@ -133,6 +137,8 @@ class Mechanism(ContentModel):
 
 class CompoundMechanism(ContentModel):
     """The cited claim that a compound engages a mechanism, and whether shown in humans."""
+
+    _history_m2m_fields = ["references"]
 
     CITED_FIELDS = {"summary": "references"}
 

@@ -2,18 +2,21 @@
 
 from django.contrib import admin
 from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
 
 from content.forms import CitedModelForm
 from content.models import LoadedEntry
 
 
-class ContentAdmin(admin.ModelAdmin):
-    """Base admin for content: cited-statement validation and the timestamps, read only."""
+class ContentAdmin(SimpleHistoryAdmin):
+    """Base admin for content: cited-statement validation, timestamps read only, and the
+    object's history (who changed what, when, with revert) one click away."""
 
     form = CitedModelForm
     readonly_fields = ("created_at", "updated_at")
     list_per_page = 50
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    history_list_display = ("history_change_reason",)
 
 
 @admin.register(LoadedEntry)

@@ -1,6 +1,7 @@
 """What the content loader wrote, so it can tell an editor's change from its own."""
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class ContentModel(models.Model):
@@ -11,6 +12,9 @@ class ContentModel(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who changed what and when, for every content model, with the reference lists each model
+    # names in _history_m2m_fields; admin shows it on each object's page and can revert.
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True

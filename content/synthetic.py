@@ -10,6 +10,7 @@ Bulk writes send no signals, so the content version is bumped once at the end.
 from itertools import cycle
 
 from django.db import transaction
+from django.utils import timezone
 
 from compounds.models import Compound, CompoundMechanism, Mechanism
 from content.versioning import content_version_bump
@@ -184,6 +185,8 @@ def synthetic_content_create(*, scale: int) -> dict[str, int]:
                 phase=modality.phases[0],
                 rationale="Synthetic.",
                 strength="proposal",
+                status="published",
+                published_at=timezone.now(),
             )
         )
     guidance = Guidance.objects.bulk_create(guidance, batch_size=BATCH)

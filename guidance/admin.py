@@ -1,14 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from content.admin import ContentAdmin
 from content.forms import CitedModelForm
 from guidance.models import Disorder, Guidance, ProfileFactor, SafetyStatement
+from guidance.services import PUBLISH_PERMISSION, guidance_apply_status, guidance_publish
 
 SCOPE_FILTERS = ("disorder", "compound", "profile_factor")
 
 
 class GuidanceInline(admin.StackedInline):
-    """A disorder's guidance rows, edited in place."""
+    """A disorder's guidance rows, edited in place (new rows start as drafts)."""
 
     model = Guidance
     form = CitedModelForm
@@ -21,7 +22,17 @@ class GuidanceInline(admin.StackedInline):
         ("modality", "phase", "strength"),
         "rationale",
         "references",
+        ("status", "published_at", "reviewed_by"),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        return publication_readonly_fields(request)
+
+
+def publication_readonly_fields(request) -> tuple[str, ...]:
+    """Who published and when are stamped, never typed; status needs the publish permission."""
+    stamped = ("published_at", "reviewed_by")
+    return stamped if request.user.has_perm(PUBLISH_PERMISSION) else ("status", *stamped)
 
 
 @admin.register(Disorder)
@@ -38,6 +49,14 @@ class DisorderAdmin(ContentAdmin):
         "references",
     )
     inlines = (GuidanceInline,)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Guidance:
+            for inline_form in formset.forms:
+                if inline_form.has_changed() and inline_form.instance is not None:
+                    guidance_apply_status(guidance=inline_form.instance, reviewer=request.user)
+        super().save_formset(request, form, formset, change)
+
     fieldsets = (
         (None, {"fields": ("name", "slug", "category", "parent", "icd11_code")}),
         ("Habitual patterns", {"fields": ("habitual_patterns", "habitual_patterns_references")}),
@@ -62,14 +81,17 @@ class ProfileFactorAdmin(ContentAdmin):
 class GuidanceAdmin(ContentAdmin):
     list_display = (
         "slug",
+        "status",
         "modality",
         "phase",
         "disorder",
         "compound",
         "profile_factor",
         "strength",
+        "published_at",
     )
-    list_filter = ("phase", "strength", *SCOPE_FILTERS, "modality")
+    list_filter = ("status", "phase", "strength", *SCOPE_FILTERS, "modality")
+    actions = ("publish_selected",)
     list_select_related = (*SCOPE_FILTERS, "modality")
     search_fields = ("slug", "rationale", "modality__name", "disorder__name")
     autocomplete_fields = (*SCOPE_FILTERS, "modality", "references")
@@ -77,8 +99,27 @@ class GuidanceAdmin(ContentAdmin):
         (None, {"fields": ("slug",)}),
         ("Scope (leave all empty for general guidance)", {"fields": SCOPE_FILTERS}),
         ("Pairing", {"fields": ("modality", "phase", "strength", "rationale", "references")}),
+        (
+            "Publication (drafts never reach the API or the plans)",
+            {"fields": ("status", "published_at", "reviewed_by")},
+        ),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *publication_readonly_fields(request))
+
+    def save_model(self, request, obj, form, change):
+        guidance_apply_status(guidance=obj, reviewer=request.user)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish selected guidance", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        count = guidance_publish(rows=queryset, reviewer=request.user)
+        self.message_user(request, f"Published {count} guidance row(s).", messages.SUCCESS)
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm(PUBLISH_PERMISSION)
 
 
 @admin.register(SafetyStatement)

@@ -34,6 +34,9 @@ GUIDANCE = ContentFile(
         fields=("phase", "rationale", "strength"),
         foreign_keys=(*SCOPE, ForeignKey("modality")),
         citations=("references",),
+        # The article's content is published as it loads; publication is an editor's matter
+        # afterwards (not part of the fixture), so unpublishing in admin survives a reload.
+        on_create=lambda row: row.publish(),
     ),
 )
 

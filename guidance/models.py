@@ -1,8 +1,10 @@
 """Disorders, clinical-profile factors, and the cited statements that pair them with therapy."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from compounds.models import Compound
 from content.models import ContentModel
@@ -31,6 +33,12 @@ class DisorderCategory(models.TextChoices):
 
 class Disorder(ContentModel):
     """A condition the article discusses, its habitual patterns and maladaptive-plasticity risk."""
+
+    _history_m2m_fields = [
+        "habitual_patterns_references",
+        "plasticity_risk_references",
+        "references",
+    ]
 
     CITED_FIELDS = {
         "habitual_patterns": "habitual_patterns_references",
@@ -102,6 +110,8 @@ class Disorder(ContentModel):
 class ProfileFactor(ContentModel):
     """A clinical-profile factor that changes which techniques fit, e.g. dissociative tendencies."""
 
+    _history_m2m_fields = ["references"]
+
     CITED_FIELDS = {"description": "references"}
 
     slug = models.SlugField(max_length=80, unique=True)
@@ -127,11 +137,28 @@ class GuidanceStrength(models.TextChoices):
     INFERRED = "inferred", "Inferred from what the sources say a technique targets"
 
 
+class PublicationStatus(models.TextChoices):
+    """Whether a guidance row may be shown to the public and used in plans."""
+
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PublishedGuidanceQuerySet(models.QuerySet):
+    """Guidance rows, with the subset the public API and the engine may use."""
+
+    def published(self) -> "PublishedGuidanceQuerySet":
+        """Only rows a reviewer has published; drafts never leave the admin."""
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+
 class Guidance(ContentModel):
     """One cited statement pairing a modality, in one phase, with a disorder, compound or profile.
 
     A row with no disorder, compound or profile factor is general guidance for every plan.
     """
+
+    _history_m2m_fields = ["references"]
 
     CITED_FIELDS = {"rationale": "references"}
 
@@ -150,11 +177,40 @@ class Guidance(ContentModel):
     rationale = models.TextField()
     strength = models.CharField(max_length=30, choices=GuidanceStrength.choices)
     references = models.ManyToManyField(Reference, related_name="guidance")
+    status = models.CharField(
+        max_length=20,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        help_text="Drafts are visible only in admin; publishing needs the publish permission.",
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Who published it; empty for content loaded from the article's fixtures.",
+    )
+
+    objects = PublishedGuidanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]
         verbose_name_plural = "guidance"
+        permissions = [("publish_guidance", "Can publish guidance")]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=PublicationStatus.values),
+                name="guidance_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=PublicationStatus.PUBLISHED)
+                | models.Q(published_at__isnull=False),
+                name="guidance_published_has_date",
+                violation_error_message="A published row has a publication date.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(phase__in=TreatmentPhase.values), name="guidance_phase_valid"
             ),
@@ -169,6 +225,18 @@ class Guidance(ContentModel):
             str(part) for part in (self.disorder, self.compound, self.profile_factor) if part
         )
         return f"{self.modality} in {self.get_phase_display().lower()} — {scope or 'general'}"
+
+    def publish(self, *, reviewer=None) -> None:
+        """Mark the row published now, by ``reviewer`` (None for the fixture loader)."""
+        self.status = PublicationStatus.PUBLISHED
+        self.published_at = timezone.now()
+        self.reviewed_by = reviewer
+
+    def unpublish(self) -> None:
+        """Take the row back to draft, out of the API and the plans."""
+        self.status = PublicationStatus.DRAFT
+        self.published_at = None
+        self.reviewed_by = None
 
     def clean(self) -> None:
         """Check that the modality serves the phase and that the pairing is not already stated."""
@@ -215,6 +283,8 @@ class SafetyTrigger(models.TextChoices):
 
 class SafetyStatement(ContentModel):
     """A cited safety statement, scoped to a disorder, compound or profile factor, or to all."""
+
+    _history_m2m_fields = ["references"]
 
     CITED_FIELDS = {"message": "references"}
 

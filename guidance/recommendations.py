@@ -383,9 +383,11 @@ def guidance_content_get(
 ) -> GuidanceContent:
     """Fetch the rows plans are built from: all of them, or only those one plan can use."""
     parents = dict(Disorder.objects.values_list("id", "parent_id"))
-    guidance = Guidance.objects.select_related(
-        "modality", "disorder", "compound", "profile_factor"
-    ).prefetch_related(_citations())
+    guidance = (
+        Guidance.objects.published()
+        .select_related("modality", "disorder", "compound", "profile_factor")
+        .prefetch_related(_citations())
+    )
     statements = SafetyStatement.objects.select_related(
         "disorder", "compound", "profile_factor"
     ).prefetch_related(_citations())

@@ -41,6 +41,8 @@ PHASE_FIELDS = {
 class Modality(ContentModel):
     """A psychotherapy approach that can guide the window a psychoplastogen opens."""
 
+    _history_m2m_fields = ["references"]
+
     CITED_FIELDS = {"aims": "references"}
 
     slug = models.SlugField(max_length=80, unique=True)

@@ -1,6 +1,7 @@
 """Factories for hand-built content in tests (the real content comes from fixtures/)."""
 
 import factory
+from django.utils import timezone
 
 from compounds.models import Compound, CompoundClass, CompoundMechanism, EvidenceBasis, Mechanism
 from evidence.models import EvidenceType, Reference
@@ -115,6 +116,8 @@ class GuidanceFactory(CitedFactory):
     phase = TreatmentPhase.INTEGRATION
     rationale = "Because a test says so."
     strength = GuidanceStrength.PROPOSAL
+    status = "published"
+    published_at = factory.LazyFunction(timezone.now)
 
 
 class SafetyStatementFactory(CitedFactory):

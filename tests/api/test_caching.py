@@ -38,6 +38,7 @@ def test_an_admin_edit_is_visible_on_the_next_request(client, editor):
         "strength": row.strength,
         "rationale": "Rewritten in admin a moment ago.",
         "references": [r.pk for r in row.references.all()],
+        "status": row.status,
     }
     assert editor.post(change, form).status_code == 302
 

@@ -168,6 +168,7 @@ def test_an_admin_edit_changes_the_next_answer(editor):
         "strength": "inferred",
         "rationale": "Demoted by an editor.",
         "references": [r.pk for r in row.references.all()],
+        "status": row.status,
     }
     assert editor.post(change, form).status_code == 302
 

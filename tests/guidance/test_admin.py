@@ -20,6 +20,7 @@ def form_data(guidance: Guidance, **changes) -> dict:
         "strength": guidance.strength,
         "rationale": guidance.rationale,
         "references": [r.pk for r in guidance.references.all()],
+        "status": guidance.status,
     }
     data.update(changes)
     return data

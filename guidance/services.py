@@ -1,0 +1,34 @@
+"""Writes to guidance that carry rules of their own: publication by a reviewer."""
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from guidance.models import Guidance, PublicationStatus
+
+PUBLISH_PERMISSION = "guidance.publish_guidance"
+
+
+def guidance_apply_status(*, guidance: Guidance, reviewer: AbstractBaseUser) -> None:
+    """Stamp a status change made by an editor: publishing records who and when, going back to
+    draft clears both. Call before saving; a row whose status did not change is left as it is."""
+    previous_status = (
+        Guidance.objects.filter(pk=guidance.pk).values_list("status", flat=True).first()
+        if guidance.pk
+        else None
+    )
+    if guidance.status == previous_status:
+        return
+    if guidance.status == PublicationStatus.PUBLISHED:
+        guidance.publish(reviewer=reviewer)
+    else:
+        guidance.unpublish()
+
+
+def guidance_publish(*, rows, reviewer: AbstractBaseUser) -> int:
+    """Publish every draft among ``rows`` as ``reviewer``; return how many were published."""
+    published = 0
+    for row in rows:
+        if row.status != PublicationStatus.PUBLISHED:
+            row.publish(reviewer=reviewer)
+            row.save(update_fields=["status", "published_at", "reviewed_by", "updated_at"])
+            published += 1
+    return published

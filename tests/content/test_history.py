@@ -1,0 +1,110 @@
+"""Audit history: every content change is attributed and can be reverted from admin."""
+
+import pytest
+from django.urls import reverse
+
+from compounds.models import Compound
+from content.loader import LOADER_USERNAME
+from evidence.models import Reference
+from guidance.models import Guidance
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "ptsd-mdma-multimodal-integration"
+
+
+def test_the_loader_s_changes_are_in_the_history_attributed_to_the_loader():
+    row = Guidance.objects.get(slug=SLUG)
+    created = row.history.earliest()
+    assert created.history_type == "+"
+    assert created.history_user.username == LOADER_USERNAME
+    assert created.history_change_reason == "load_content: guidance.yaml"
+
+
+def test_the_loader_account_cannot_log_in(django_user_model):
+    loader = django_user_model.objects.get(username=LOADER_USERNAME)
+    assert not loader.is_active
+    assert not loader.has_usable_password()
+
+
+def test_an_admin_edit_is_recorded_with_its_editor(editor, django_user_model):
+    row = Guidance.objects.get(slug=SLUG)
+    before = row.history.count()
+    form = admin_form(row, rationale="Edited for the history test.")
+    assert (
+        editor.post(reverse("admin:guidance_guidance_change", args=[row.pk]), form).status_code
+        == 302
+    )
+
+    latest = row.history.latest()
+    assert row.history.count() == before + 1
+    assert latest.history_type == "~"
+    assert latest.history_user.username == "editor"
+    assert latest.rationale == "Edited for the history test."
+    delta = latest.diff_against(latest.prev_record)
+    assert delta.changed_fields == ["rationale"]
+
+
+def test_the_history_page_lists_the_edit_and_its_editor(editor):
+    row = Guidance.objects.get(slug=SLUG)
+    editor.post(
+        reverse("admin:guidance_guidance_change", args=[row.pk]),
+        admin_form(row, rationale="Edited for the history page."),
+    )
+    page = editor.get(reverse("admin:guidance_guidance_history", args=[row.pk])).content.decode()
+    assert "editor" in page
+    assert LOADER_USERNAME in page
+    assert "load_content: guidance.yaml" in page
+
+
+def test_reverting_from_admin_restores_the_earlier_answer(editor, client):
+    row = Guidance.objects.get(slug=SLUG)
+    original = row.rationale
+    loaded = row.history.latest()
+    editor.post(
+        reverse("admin:guidance_guidance_change", args=[row.pk]),
+        admin_form(row, rationale="A mistake."),
+    )
+    assert client.get(f"/api/v1/guidance/{SLUG}/").json()["rationale"] == "A mistake."
+
+    revert_url = reverse("admin:guidance_guidance_simple_history", args=[row.pk, loaded.history_id])
+    page = editor.get(revert_url)
+    assert "Revert" in page.content.decode()
+    assert editor.post(revert_url, admin_form(loaded.instance)).status_code == 302
+
+    assert client.get(f"/api/v1/guidance/{SLUG}/").json()["rationale"] == original
+    assert row.history.latest().history_user.username == "editor"
+
+
+def test_reference_changes_are_recorded_too():
+    compound = Compound.objects.get(slug="mdma")
+    before = compound.history.count()
+    compound.references.remove(Reference.objects.get(seed_number=19))
+    latest = compound.history.latest()
+    assert compound.history.count() == before + 1
+    assert 19 not in [r.reference.seed_number for r in latest.references.all()]
+    assert 19 in [r.reference.seed_number for r in latest.prev_record.references.all()]
+
+
+def test_a_deletion_is_recorded():
+    row = Guidance.objects.get(slug="general-mindfulness-integration")
+    row_id = row.pk
+    row.delete()
+    assert Guidance.history.filter(id=row_id).latest().history_type == "-"
+
+
+def admin_form(row: Guidance, **changes) -> dict:
+    data = {
+        "slug": row.slug,
+        "disorder": row.disorder_id or "",
+        "compound": row.compound_id or "",
+        "profile_factor": row.profile_factor_id or "",
+        "modality": row.modality_id,
+        "phase": row.phase,
+        "strength": row.strength,
+        "rationale": row.rationale,
+        "references": [r.pk for r in Guidance.objects.get(pk=row.pk).references.all()],
+        "status": row.status,
+    }
+    data.update(changes)
+    return data
