@@ -8,6 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN useradd --create-home --uid 10001 app
 WORKDIR /app
+# The release (e.g. the git SHA: docker build --build-arg RELEASE=$(git rev-parse HEAD)) keys the
+# response cache, so one release never replays another's answers.
+ARG RELEASE=dev
+ENV RELEASE=$RELEASE
 
 COPY . .
 RUN pip install . \

@@ -109,6 +109,7 @@ class ApiCacheMiddleware:
 
         request_id = "\n".join(
             [
+                settings.RELEASE,
                 request.scheme,
                 host,
                 request.path,
@@ -121,7 +122,7 @@ class ApiCacheMiddleware:
         if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
             return self._not_modified(etag)
 
-        key = f"api-response:{token}:{digest}"
+        key = f"api-response:{settings.RELEASE}:{token}:{digest}"
         request.content_version = token
         if settings.API_CACHE:
             stored = local_answers().get(key)
@@ -133,11 +134,14 @@ class ApiCacheMiddleware:
                 return self._replay(stored, etag)
 
         response = self.get_response(request)
-        if response.status_code == 200 and not response.streaming:
+        if response.cookies:
+            # A page that sets a cookie (Swagger UI's CSRF token) is for this browser only.
+            response["Cache-Control"] = "private, no-store"
+        elif response.status_code == 200 and not response.streaming:
             response["ETag"] = etag
             response["Cache-Control"] = cache_control()
             patch_vary_headers(response, ["Accept"])
-            if settings.API_CACHE and not response.cookies:
+            if settings.API_CACHE:
                 stored = self._stored(response)
                 local_answers().put(key, stored)
                 if settings.CONTENT_VERSION_IN_CACHE:

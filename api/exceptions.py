@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions
@@ -11,6 +11,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 API_PREFIX = "/api/"
 DATABASE_RETRY_AFTER_SECONDS = 5
+UNSTORABLE_VALUE = (
+    "A value in the request cannot be compared with stored content (for example a NUL "
+    "character or a number out of range)."
+)
 
 
 class DatabaseUnavailable(exceptions.APIException):
@@ -42,6 +46,8 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, OperationalError | InterfaceError):
         exc = DatabaseUnavailable()
+    elif isinstance(exc, DataError):
+        exc = exceptions.ValidationError({"detail": UNSTORABLE_VALUE})
     response = drf_exception_handler(exc, context)
     if isinstance(exc, DatabaseUnavailable):
         response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)

@@ -3,10 +3,10 @@
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 
-from api.exceptions import API_PREFIX, database_unavailable_response
+from api.exceptions import API_PREFIX, UNSTORABLE_VALUE, database_unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,8 @@ class DatabaseUnavailableMiddleware:
         ):
             logger.warning("Database unavailable: %s", exception)
             return database_unavailable_response()
+        if request.path.startswith(API_PREFIX) and isinstance(exception, DataError):
+            return JsonResponse({"detail": UNSTORABLE_VALUE}, status=400)
         if request.path.startswith(API_PREFIX) and isinstance(exception, DatabaseError):
             logger.exception("Database error under %s", request.path)
         return None

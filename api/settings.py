@@ -4,6 +4,7 @@ With no environment at all the service runs on an embedded SQLite file; ``DATABA
 it to PostgreSQL. Every variable is listed in the README.
 """
 
+from importlib import metadata
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -19,6 +20,14 @@ from api.env import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _package_version() -> str:
+    try:
+        return metadata.version("psychoplastogen-guidance")
+    except metadata.PackageNotFoundError:
+        return "dev"
+
 
 DEBUG = env_bool("DEBUG", default=False)
 
@@ -201,6 +210,9 @@ CACHES = {
 # With a shared cache the content version is read from it; otherwise from the database, which is
 # the only thing every process is sure to share.
 CONTENT_VERSION_IN_CACHE = bool(REDIS_URL)
+# The deployed code's version (a git SHA, say): part of every cache key and ETag, so answers
+# rendered by one release are never replayed by another.
+RELEASE = env_str("RELEASE") or _package_version()
 # Cache API answers by content version (see api.caching); API_CACHE=0 turns it off.
 API_CACHE = env_bool("API_CACHE", default=True)
 API_CACHE_TIMEOUT = env_int("API_CACHE_TIMEOUT", default=3600, minimum=1)

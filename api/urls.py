@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path, resolve
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.decorators import api_view, schema
 from rest_framework.exceptions import NotFound
 from rest_framework.routers import SimpleRouter
@@ -46,12 +45,8 @@ api_v1 = [
 urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", views.SchemaView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path(
-        "api/redoc/",
-        SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html"),
-        name="redoc",
-    ),
+    path("api/docs/", views.SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", views.RedocView.as_view(url_name="schema"), name="redoc"),
     re_path(r"^api/(?P<path>.*)$", api_not_found),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

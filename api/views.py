@@ -12,7 +12,11 @@ from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -45,7 +49,6 @@ DISCLAIMER = (
     "it does not replace the judgement of a qualified clinician, and psychedelic and ketamine "
     "treatments are regulated and carry risks."
 )
-ALWAYS_ACCEPTED = {"format"}
 REFERENCE_ID = re.compile(r"[0-9]{1,18}")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LIST_PARAMETERS = {"search", "ordering", "page", "page_size"}
@@ -62,11 +65,16 @@ def current_version(request: Request) -> str:
 
 
 def check_query_parameters(
-    request: Request, accepted: set[str], *, may_be_empty: frozenset[str] = frozenset()
+    request: Request,
+    accepted: set[str],
+    *,
+    may_be_empty: frozenset[str] = frozenset(),
+    formats: tuple[str, ...] = ("json",),
 ) -> None:
-    """Reject unknown, repeated and empty query parameters, naming the accepted ones."""
+    """Reject unknown, repeated, empty and malformed query parameters, naming the valid ones."""
     errors = {}
-    listed = ", ".join(sorted(accepted)) or "none"
+    accepted = accepted | {"format"}
+    listed = ", ".join(sorted(accepted))
     for name in request.query_params:
         values = request.query_params.getlist(name)
         if name not in accepted:
@@ -77,11 +85,39 @@ def check_query_parameters(
             errors[name] = ["Empty; give a value or leave the parameter out."]
         elif CONTROL_CHARACTERS.search(values[0]):
             errors[name] = ["Contains a control character (such as NUL); remove it."]
+        elif name == "format" and values[0] not in formats:
+            errors[name] = [f"Unknown format {values[0]!r}; valid: {', '.join(formats)}."]
     if errors:
         raise ValidationError(errors)
 
 
-class ContentViewSet(viewsets.ReadOnlyModelViewSet):
+class StrictQueryMixin:
+    """Check the query string before anything else, content negotiation included, so every
+    bad parameter is a 400 that names the valid ones. Methods a view does not serve are left to
+    DRF's 405."""
+
+    query_parameters: frozenset[str] = frozenset()
+    may_be_empty: frozenset[str] = frozenset()
+    formats: tuple[str, ...] = ("json",)
+
+    def accepted_query_parameters(self) -> set[str]:
+        return set(self.query_parameters)
+
+    def serves(self, request: Request) -> bool:
+        return hasattr(self, request.method.lower())
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        if self.serves(request):
+            check_query_parameters(
+                request,
+                self.accepted_query_parameters(),
+                may_be_empty=self.may_be_empty,
+                formats=self.formats,
+            )
+        super().initial(request, *args, **kwargs)
+
+
+class ContentViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Base for every resource: read only, looked up by slug, strict about its parameters."""
 
     lookup_field = "slug"
@@ -94,14 +130,15 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
     detail_serializer_class: type[s.serializers.Serializer]
     detail_queryset: QuerySet
 
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)
-        if self.action is None:
-            return  # a method this resource does not serve: DRF answers 405 next
-        accepted = set(ALWAYS_ACCEPTED)
+    may_be_empty = frozenset({"search"})
+
+    def serves(self, request: Request) -> bool:
+        return self.action is not None
+
+    def accepted_query_parameters(self) -> set[str]:
         if self.action == "list":
-            accepted |= LIST_PARAMETERS | set(self.filterset_class.base_filters)
-        check_query_parameters(request, accepted, may_be_empty=frozenset({"search"}))
+            return LIST_PARAMETERS | set(self.filterset_class.base_filters)
+        return set()
 
     def get_queryset(self) -> QuerySet:
         queryset = self.detail_queryset if self.action == "retrieve" else self.queryset
@@ -111,6 +148,9 @@ class ContentViewSet(viewsets.ReadOnlyModelViewSet):
         return self.detail_serializer_class if self.action == "retrieve" else self.serializer_class
 
     def get_object(self):
+        key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if CONTROL_CHARACTERS.search(key):
+            raise NotFound(self.not_found_message(key))
         try:
             return super().get_object()
         except Http404:
@@ -308,7 +348,9 @@ class ReferenceViewSet(ContentViewSet):
     def get_object(self) -> Reference:
         key = self.kwargs["key"].strip("/")
         queryset = self.get_queryset()
-        if REFERENCE_ID.fullmatch(key):
+        if CONTROL_CHARACTERS.search(key):
+            found = None
+        elif REFERENCE_ID.fullmatch(key):
             found = queryset.filter(pk=int(key)).first()
         elif (key.isascii() and key.isdigit()) or not key.startswith("10."):
             found = None  # a number too large to be an id, or neither id nor DOI
@@ -321,8 +363,8 @@ class ReferenceViewSet(ContentViewSet):
         return found
 
 
-class SchemaView(SpectacularAPIView):
-    """drf-spectacular's schema view, except that its errors are JSON like every other error."""
+class JsonErrorsMixin:
+    """Render errors as JSON, whatever the view renders when it succeeds (YAML, HTML)."""
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
@@ -331,14 +373,33 @@ class SchemaView(SpectacularAPIView):
         return response
 
 
-class RootView(APIView):
+class SchemaView(JsonErrorsMixin, StrictQueryMixin, SpectacularAPIView):
+    """drf-spectacular's schema view, with JSON errors like every other error."""
+
+    query_parameters = frozenset({"lang"})
+    formats = ("json", "yaml")
+
+
+class SwaggerView(JsonErrorsMixin, StrictQueryMixin, SpectacularSwaggerView):
+    """Swagger UI, served by this service; it takes no parameters."""
+
+    formats = ("html",)
+
+
+class RedocView(JsonErrorsMixin, StrictQueryMixin, SpectacularRedocView):
+    """ReDoc, served by this service without third-party requests; it takes no parameters."""
+
+    formats = ("html",)
+    template_name = "api/redoc.html"
+
+
+class RootView(StrictQueryMixin, APIView):
     """The API's entry point: a link to every resource and to the documentation."""
 
     @extend_schema(
         summary="Links to every resource", tags=["meta"], responses={200: OpenApiTypes.OBJECT}
     )
     def get(self, request: Request) -> Response:
-        check_query_parameters(request, ALWAYS_ACCEPTED)
         names = [
             "compound",
             "mechanism",
@@ -364,7 +425,7 @@ class RootView(APIView):
         return Response(links)
 
 
-class MetaView(APIView):
+class MetaView(StrictQueryMixin, APIView):
     """Content version, counts, source article and licence, and the disclaimer."""
 
     @extend_schema(
@@ -373,7 +434,6 @@ class MetaView(APIView):
         responses=s.MetaSerializer,
     )
     def get(self, request: Request) -> Response:
-        check_query_parameters(request, ALWAYS_ACCEPTED)
         version = content_version_get()
         counts = {
             "compounds": Compound.objects.count(),
@@ -395,10 +455,7 @@ class MetaView(APIView):
         return Response(s.MetaSerializer(data).data)
 
 
-RECOMMENDATION_PARAMETERS = {"disorder", "compound", "profile"}
-
-
-class RecommendationView(APIView):
+class RecommendationView(StrictQueryMixin, APIView):
     """A phased, ranked, explained psychotherapy plan for a disorder treated with a compound.
 
     Every guidance row whose disorder (or a broader disorder it belongs to), compound and
@@ -409,6 +466,9 @@ class RecommendationView(APIView):
     statements that apply, including the warning that no pairing-specific evidence exists when
     the plan comes from disorder-level and general guidance only.
     """
+
+    query_parameters = frozenset({"disorder", "compound", "profile"})
+    may_be_empty = frozenset({"disorder", "compound"})
 
     @extend_schema(
         summary="A psychotherapy plan for a disorder and a compound",
@@ -432,11 +492,6 @@ class RecommendationView(APIView):
         responses=s.PlanSerializer,
     )
     def get(self, request: Request) -> Response:
-        check_query_parameters(
-            request,
-            ALWAYS_ACCEPTED | RECOMMENDATION_PARAMETERS,
-            may_be_empty=frozenset({"disorder", "compound"}),
-        )
         query = s.RecommendationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         plan = recommendation_plan(**query.validated_data)
@@ -448,13 +503,15 @@ class RecommendationView(APIView):
         return Response(s.PlanSerializer(plan, context=context).data)
 
 
-class RecommendationMatrixView(APIView):
+class RecommendationMatrixView(StrictQueryMixin, APIView):
     """For every disorder with every compound: the strongest evidence and the top modality.
 
     Built from the same engine as the single plan, with no profile factors, so an app can draw an
     overview of where pairing-specific evidence exists. Disorders are paged (20 per page by
     default, up to 100), each page with every compound: the real content fits on one page.
     """
+
+    query_parameters = frozenset({"page", "page_size"})
 
     @extend_schema(
         summary="Evidence and top modality for every disorder and compound",
@@ -475,7 +532,6 @@ class RecommendationMatrixView(APIView):
         responses=s.MatrixSerializer,
     )
     def get(self, request: Request) -> Response:
-        check_query_parameters(request, ALWAYS_ACCEPTED | {"page", "page_size"})
         paginator = PageNumberPagination()
         disorders = paginator.paginate_queryset(
             Disorder.objects.order_by("name", "pk"), request, view=self

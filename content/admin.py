@@ -23,7 +23,7 @@ class ContentAdmin(SimpleHistoryAdmin):
 class LoadedEntryAdmin(admin.ModelAdmin):
     """What the content loader last wrote, so editors can see which rows came from fixtures."""
 
-    list_display = ("model", "key", "loaded_at")
+    list_display = ("__str__", "loaded_at")
     list_filter = ("model",)
     search_fields = ("key",)
 
@@ -31,4 +31,8 @@ class LoadedEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a record would make the loader treat an editor's deletion as never loaded.
         return False

@@ -313,8 +313,10 @@ class _FileLoader:
     ) -> models.Model | None:
         key = _key_string(lookup)
         desired = _fingerprint(spec, values, citations)
+        # Lock the row (on PostgreSQL) until the load commits, so an editor's save cannot slip in
+        # between comparing it with the last load and writing over it.
         record = LoadedEntry.objects.filter(model=spec.label, key=key).first()
-        instance = spec.model.objects.filter(**lookup).first()
+        instance = spec.model.objects.select_for_update().filter(**lookup).first()
 
         if instance is None:
             if record is not None and not self.overwrite:

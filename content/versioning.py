@@ -72,10 +72,16 @@ def content_version_bump() -> Version:
             pk=1, defaults={"token": version.token, "changed_at": version.changed_at}
         )
     if settings.CONTENT_VERSION_IN_CACHE:
-        transaction.on_commit(
-            lambda: _cache_call(cache.set, CACHE_KEY, version.token, CACHE_TIMEOUT)
-        )
+        transaction.on_commit(_publish_committed_token)
     return version
+
+
+def _publish_committed_token() -> None:
+    """Write the token the database holds now (not the one this transaction made: another may
+    have committed since) to the shared cache."""
+    token = ContentVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    if token:
+        _cache_call(cache.set, CACHE_KEY, token, CACHE_TIMEOUT)
 
 
 def _cache_call(method, *args) -> None:

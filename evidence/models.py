@@ -164,7 +164,7 @@ def short_authors(authors: str) -> str:
         return "Anonymous"
     et_al = len(names) > 2 or names[-1].endswith("et al.")
     names = [name.removesuffix("et al.").strip() for name in names]
-    surnames = [_surname(name) for name in names if name]
+    surnames = [_surname(name) for name in names if name] or ["Anonymous"]
     if et_al:
         return f"{surnames[0]} et al."
     return " and ".join(surnames)

@@ -179,3 +179,17 @@ def test_gunicorn_default_workers_fit_the_connection_budget(monkeypatch):
 def test_gunicorn_refuses_more_connections_than_the_budget(monkeypatch):
     with pytest.raises(ImproperlyConfigured, match="WEB_CONCURRENCY=6 x GUNICORN_THREADS=4 = 24"):
         gunicorn_config(monkeypatch, WEB_CONCURRENCY="6", GUNICORN_THREADS="4")
+
+
+@pytest.mark.django_db
+def test_prepare_starts_the_service_even_when_a_fixture_is_broken(settings, tmp_path, capsys):
+    from django.core.management import call_command
+
+    from content.versioning import content_version_get
+
+    (tmp_path / "references.yaml").write_text("- slug: [broken\n")
+    settings.CONTENT_FIXTURES_DIR = tmp_path
+    before = content_version_get().token
+    call_command("prepare", wait=1, verbosity=0)
+    assert "Content not loaded" in capsys.readouterr().err
+    assert content_version_get().token != before

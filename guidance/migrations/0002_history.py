@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import django.utils.timezone
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -185,10 +186,13 @@ class Migration(migrations.Migration):
             name='guidance',
             options={'ordering': ['slug'], 'permissions': [('publish_guidance', 'Can publish guidance')], 'verbose_name_plural': 'guidance'},
         ),
+        # Guidance that existed before the review workflow was already public: it is added as
+        # published, dated now; only afterwards do new rows default to draft (below).
         migrations.AddField(
             model_name='guidance',
             name='published_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True),
+            field=models.DateTimeField(blank=True, editable=False, null=True, default=django.utils.timezone.now),
+            preserve_default=False,
         ),
         migrations.AddField(
             model_name='guidance',
@@ -196,6 +200,11 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, editable=False, help_text="Who published it; empty for content loaded from the article's fixtures.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
+            model_name='guidance',
+            name='status',
+            field=models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='published', help_text='Drafts are visible only in admin; publishing needs the publish permission.', max_length=20),
+        ),
+        migrations.AlterField(
             model_name='guidance',
             name='status',
             field=models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', help_text='Drafts are visible only in admin; publishing needs the publish permission.', max_length=20),

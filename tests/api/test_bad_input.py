@@ -171,9 +171,57 @@ def test_unknown_and_repeated_parameters(client):
     assert body == {"verbose": ["Unknown parameter; accepted: format."]}
 
 
-def test_an_unsupported_format_is_a_json_404(client):
-    response = client.get("/api/v1/compounds/?format=xml")
-    assert_json_client_error(response, 404)
+@pytest.mark.parametrize(
+    ("url", "valid"),
+    [
+        ("/api/v1/compounds/?format=xml", "json"),
+        ("/api/v1/compounds/ketamine/?format=html", "json"),
+        ("/api/v1/recommendations/?disorder=ptsd&compound=mdma&format=csv", "json"),
+        ("/api/schema/?format=xml", "json, yaml"),
+    ],
+)
+def test_an_unsupported_format_is_a_400_naming_the_valid_ones(client, url, valid):
+    body = assert_json_client_error(client.get(url), 400)
+    assert body["format"][0].endswith(f"valid: {valid}.")
+
+
+def test_the_schema_comes_as_yaml_or_json_on_request(client):
+    assert client.get("/api/schema/?format=json")["Content-Type"].startswith(
+        "application/vnd.oai.openapi+json"
+    )
+    assert client.get("/api/schema/?format=yaml").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/schema/?foo=1", "/api/docs/?foo=1", "/api/redoc/?x=y"])
+def test_the_docs_take_no_stray_parameters(client, url):
+    body = assert_json_client_error(client.get(url), 400)
+    assert "Unknown parameter" in next(iter(body.values()))[0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/compounds/%00/",
+        "/api/v1/guidance/a%00b/",
+        "/api/v1/references/10.%00/",
+        "/api/v1/references/%00/",
+    ],
+)
+def test_control_characters_in_paths_are_404s_not_database_errors(client, url):
+    assert_json_client_error(client.get(url), 404)
+
+
+def test_a_value_the_database_cannot_compare_is_a_400(client, monkeypatch):
+    from django.db import DataError
+
+    from api.views import MetaView
+
+    def refuse(self, request):
+        raise DataError("invalid byte sequence")
+
+    monkeypatch.setattr(MetaView, "get", refuse)
+    body = assert_json_client_error(client.get("/api/v1/meta/"), 400)
+    assert "cannot be compared" in body["detail"]
 
 
 def test_a_body_on_a_get_is_ignored(client):

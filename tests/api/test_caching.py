@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from content.versioning import CACHE_KEY, content_version_get
 from guidance.models import Guidance
+from tests.admin_forms import guidance_form
 
 pytestmark = pytest.mark.django_db
 
@@ -28,18 +29,7 @@ def test_an_admin_edit_is_visible_on_the_next_request(client, editor):
     client.get(URL)
     row = Guidance.objects.get(slug="ptsd-mdma-multimodal-integration")
     change = reverse("admin:guidance_guidance_change", args=[row.pk])
-    form = {
-        "slug": row.slug,
-        "disorder": row.disorder_id,
-        "compound": row.compound_id,
-        "profile_factor": "",
-        "modality": row.modality_id,
-        "phase": row.phase,
-        "strength": row.strength,
-        "rationale": "Rewritten in admin a moment ago.",
-        "references": [r.pk for r in row.references.all()],
-        "status": row.status,
-    }
+    form = guidance_form(row, rationale="Rewritten in admin a moment ago.")
     assert editor.post(change, form).status_code == 302
 
     body = client.get(URL).json()
@@ -109,6 +99,31 @@ def test_head_is_answered_from_the_same_entry(client):
     response = client.head(URL)
     assert response.status_code == 200
     assert response["ETag"] == etag
+
+
+def test_a_page_that_sets_a_cookie_is_never_public(client):
+    response = client.get("/api/docs/")
+    assert response.cookies
+    assert response["Cache-Control"] == "private, no-store"
+    assert "ETag" not in response
+
+
+def test_the_release_is_part_of_the_etag(client, settings):
+    before = client.get(URL)["ETag"]
+    settings.RELEASE = "another-release"
+    after = client.get(URL)
+    assert after["ETag"] != before
+    assert client.get(URL, HTTP_IF_NONE_MATCH=before).status_code == 200
+
+
+def test_the_shared_version_is_the_one_the_database_holds_at_commit(redis_cache):
+    from content.versioning import _publish_committed_token, content_version_bump
+
+    content_version_bump()
+    newest = content_version_bump().token
+    redis_cache.set(CACHE_KEY, "an-older-token")
+    _publish_committed_token()
+    assert redis_cache.get(CACHE_KEY) == newest
 
 
 def test_writes_and_the_admin_bypass_the_cache(client, editor):

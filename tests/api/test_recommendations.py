@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from compounds.models import Compound
 from guidance.models import Disorder, Guidance
+from tests.admin_forms import guidance_form
 
 pytestmark = pytest.mark.django_db
 
@@ -158,18 +159,7 @@ def test_every_disorder_and_compound_gets_a_complete_cited_phased_plan(client):
 def test_an_admin_edit_changes_the_next_answer(editor):
     row = Guidance.objects.get(slug="aud-ketamine-relapse-prevention-integration")
     change = reverse("admin:guidance_guidance_change", args=[row.pk])
-    form = {
-        "slug": row.slug,
-        "disorder": row.disorder_id,
-        "compound": row.compound_id,
-        "profile_factor": "",
-        "modality": row.modality_id,
-        "phase": row.phase,
-        "strength": "inferred",
-        "rationale": "Demoted by an editor.",
-        "references": [r.pk for r in row.references.all()],
-        "status": row.status,
-    }
+    form = guidance_form(row, strength="inferred", rationale="Demoted by an editor.")
     assert editor.post(change, form).status_code == 302
 
     body = plan(editor, disorder="alcohol-use-disorder", compound="ketamine")

@@ -60,6 +60,9 @@ def test_the_reference_autocomplete_finds_a_reference_by_author(editor):
 def test_loaded_entries_are_read_only(editor):
     entry = LoadedEntry.objects.first()
     assert editor.get(admin_url(LoadedEntry, "add")).status_code == 403
+    assert (
+        editor.post(admin_url(LoadedEntry, "delete", entry.pk), {"post": "yes"}).status_code == 403
+    )
     response = editor.post(admin_url(LoadedEntry, "change", entry.pk), {"fingerprint": "x"})
     assert response.status_code == 403
 

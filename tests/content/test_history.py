@@ -7,6 +7,7 @@ from compounds.models import Compound
 from content.loader import LOADER_USERNAME
 from evidence.models import Reference
 from guidance.models import Guidance
+from tests.admin_forms import guidance_form
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_the_loader_account_cannot_log_in(django_user_model):
 def test_an_admin_edit_is_recorded_with_its_editor(editor, django_user_model):
     row = Guidance.objects.get(slug=SLUG)
     before = row.history.count()
-    form = admin_form(row, rationale="Edited for the history test.")
+    form = guidance_form(row, rationale="Edited for the history test.")
     assert (
         editor.post(reverse("admin:guidance_guidance_change", args=[row.pk]), form).status_code
         == 302
@@ -49,7 +50,7 @@ def test_the_history_page_lists_the_edit_and_its_editor(editor):
     row = Guidance.objects.get(slug=SLUG)
     editor.post(
         reverse("admin:guidance_guidance_change", args=[row.pk]),
-        admin_form(row, rationale="Edited for the history page."),
+        guidance_form(row, rationale="Edited for the history page."),
     )
     page = editor.get(reverse("admin:guidance_guidance_history", args=[row.pk])).content.decode()
     assert "editor" in page
@@ -63,14 +64,14 @@ def test_reverting_from_admin_restores_the_earlier_answer(editor, client):
     loaded = row.history.latest()
     editor.post(
         reverse("admin:guidance_guidance_change", args=[row.pk]),
-        admin_form(row, rationale="A mistake."),
+        guidance_form(row, rationale="A mistake."),
     )
     assert client.get(f"/api/v1/guidance/{SLUG}/").json()["rationale"] == "A mistake."
 
     revert_url = reverse("admin:guidance_guidance_simple_history", args=[row.pk, loaded.history_id])
     page = editor.get(revert_url)
     assert "Revert" in page.content.decode()
-    assert editor.post(revert_url, admin_form(loaded.instance)).status_code == 302
+    assert editor.post(revert_url, guidance_form(loaded.instance)).status_code == 302
 
     assert client.get(f"/api/v1/guidance/{SLUG}/").json()["rationale"] == original
     assert row.history.latest().history_user.username == "editor"
@@ -91,20 +92,3 @@ def test_a_deletion_is_recorded():
     row_id = row.pk
     row.delete()
     assert Guidance.history.filter(id=row_id).latest().history_type == "-"
-
-
-def admin_form(row: Guidance, **changes) -> dict:
-    data = {
-        "slug": row.slug,
-        "disorder": row.disorder_id or "",
-        "compound": row.compound_id or "",
-        "profile_factor": row.profile_factor_id or "",
-        "modality": row.modality_id,
-        "phase": row.phase,
-        "strength": row.strength,
-        "rationale": row.rationale,
-        "references": [r.pk for r in Guidance.objects.get(pk=row.pk).references.all()],
-        "status": row.status,
-    }
-    data.update(changes)
-    return data

@@ -74,6 +74,8 @@ def test_normalize_doi_removes_prefixes_and_keeps_case(raw, expected):
         ("Ly C, Greb AC, Vargas MV, et al.", "Ly et al."),
         ("de Vos CMH, Mason NL, Kuypers KPC", "de Vos et al."),
         ("American Psychiatric Association", "American Psychiatric Association"),
+        ("et al.", "Anonymous et al."),
+        ("", "Anonymous"),
     ],
 )
 def test_short_authors_gives_the_surname_form(authors, expected):

@@ -5,25 +5,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from guidance.models import Guidance
+from tests.admin_forms import guidance_form
 
 pytestmark = pytest.mark.django_db
-
-
-def form_data(guidance: Guidance, **changes) -> dict:
-    data = {
-        "slug": guidance.slug,
-        "disorder": guidance.disorder_id or "",
-        "compound": guidance.compound_id or "",
-        "profile_factor": guidance.profile_factor_id or "",
-        "modality": guidance.modality_id,
-        "phase": guidance.phase,
-        "strength": guidance.strength,
-        "rationale": guidance.rationale,
-        "references": [r.pk for r in guidance.references.all()],
-        "status": guidance.status,
-    }
-    data.update(changes)
-    return data
 
 
 def change_url(guidance: Guidance) -> str:
@@ -32,7 +16,9 @@ def change_url(guidance: Guidance) -> str:
 
 def test_an_admin_edit_is_saved_and_survives_the_next_content_load(editor):
     guidance = Guidance.objects.get(slug="ptsd-mdma-multimodal-integration")
-    response = editor.post(change_url(guidance), form_data(guidance, rationale="Edited in admin."))
+    response = editor.post(
+        change_url(guidance), guidance_form(guidance, rationale="Edited in admin.")
+    )
     assert response.status_code == 302
 
     call_command("load_content", verbosity=0)
@@ -43,7 +29,7 @@ def test_an_admin_edit_is_saved_and_survives_the_next_content_load(editor):
 
 def test_admin_refuses_guidance_without_a_reference(editor):
     guidance = Guidance.objects.get(slug="general-cbt-integration")
-    response = editor.post(change_url(guidance), form_data(guidance, references=[]))
+    response = editor.post(change_url(guidance), guidance_form(guidance, references=[]))
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
     assert guidance.references.exists()
@@ -51,7 +37,7 @@ def test_admin_refuses_guidance_without_a_reference(editor):
 
 def test_admin_explains_a_phase_the_modality_does_not_serve(editor):
     guidance = Guidance.objects.get(slug="general-cbt-integration")
-    response = editor.post(change_url(guidance), form_data(guidance, phase="preparation"))
+    response = editor.post(change_url(guidance), guidance_form(guidance, phase="preparation"))
     assert response.status_code == 200
     assert "does not serve the preparation phase; it serves integration" in (
         response.content.decode()

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from guidance.models import Guidance
+from tests.admin_forms import guidance_form
 from tests.factories import GuidanceFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,26 +87,10 @@ def writer(django_user_model):
     return user, client
 
 
-def form(row: Guidance, **changes) -> dict:
-    data = {
-        "slug": row.slug,
-        "disorder": row.disorder_id or "",
-        "compound": row.compound_id or "",
-        "profile_factor": row.profile_factor_id or "",
-        "modality": row.modality_id,
-        "phase": row.phase,
-        "strength": row.strength,
-        "rationale": row.rationale,
-        "references": [r.pk for r in row.references.all()],
-    }
-    data.update(changes)
-    return data
-
-
 def test_a_reviewer_publishing_a_draft_is_recorded_as_its_reviewer(client, draft, reviewer):
     user, browser = reviewer
     url = reverse("admin:guidance_guidance_change", args=[draft.pk])
-    assert browser.post(url, form(draft, status="published")).status_code == 302
+    assert browser.post(url, guidance_form(draft, status="published")).status_code == 302
     draft.refresh_from_db()
     assert (draft.status, draft.reviewed_by) == ("published", user)
     assert draft.published_at is not None
@@ -116,7 +101,7 @@ def test_going_back_to_draft_clears_reviewer_and_date(reviewer):
     _, browser = reviewer
     row = Guidance.objects.get(slug="general-cbt-integration")
     url = reverse("admin:guidance_guidance_change", args=[row.pk])
-    assert browser.post(url, form(row, status="draft")).status_code == 302
+    assert browser.post(url, guidance_form(row, status="draft")).status_code == 302
     row.refresh_from_db()
     assert (row.status, row.published_at, row.reviewed_by) == ("draft", None, None)
 
@@ -126,7 +111,9 @@ def test_an_editor_without_the_publish_permission_cannot_publish(draft, writer):
     url = reverse("admin:guidance_guidance_change", args=[draft.pk])
     page = browser.get(url).content.decode()
     assert 'name="status"' not in page
-    response = browser.post(url, form(draft, status="published", rationale="Still a draft."))
+    response = browser.post(
+        url, guidance_form(draft, status="published", rationale="Still a draft.")
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert (draft.status, draft.rationale) == ("draft", "Still a draft.")
@@ -137,9 +124,20 @@ def test_an_edit_by_a_writer_does_not_restamp_a_published_row(writer):
     row = Guidance.objects.get(slug="general-cbt-integration")
     published_at = row.published_at
     url = reverse("admin:guidance_guidance_change", args=[row.pk])
-    assert browser.post(url, form(row, rationale="Reworded.")).status_code == 302
+    assert browser.post(url, guidance_form(row, rationale="Reworded.")).status_code == 302
     row.refresh_from_db()
     assert (row.status, row.published_at, row.reviewed_by) == ("published", published_at, None)
+
+
+def test_a_writer_cannot_publish_by_reverting_to_a_published_version(draft, writer):
+    user, browser = writer
+    user.user_permissions.add(Permission.objects.get(codename="change_guidance"))
+    published = draft.history.filter(status="published").first()
+    url = reverse("admin:guidance_guidance_simple_history", args=[draft.pk, published.history_id])
+    response = browser.post(url, guidance_form(published.instance))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.published_at, draft.reviewed_by) == ("draft", None, None)
 
 
 def test_the_publish_action_needs_the_permission(draft, reviewer, writer):
