@@ -32,7 +32,7 @@ LUA = ROOT / "bench" / "report.lua"
 PYTHON = sys.executable
 
 BASELINE = "/bench/baseline/"
-BASELINE_EVERY = 5
+BASELINE_EVERY = 3
 ENDPOINTS = {
     "compounds (list)": "/api/v1/compounds/",
     "mechanisms (list)": "/api/v1/mechanisms/",
@@ -240,30 +240,65 @@ def phase(
         etags[name] = headers.get("ETag")
     # Let every worker import, connect and fill its caches before anything is measured.
     wrk(server.base + BASELINE, connections=16, duration=3, urls=[BASELINE, *endpoints.values()])
+    names = list(endpoints)
     for connections in connection_counts:
-        baseline = measure(
-            server, "baseline", BASELINE, mode="base", connections=connections, duration=duration
-        )
-        baseline.ratio = 1.0
-        runs.append(baseline)
-        for name, path in endpoints.items():
-            run = measure(server, name, path, mode=mode, connections=connections, duration=duration)
-            run.ratio = round(run.requests_per_second / baseline.requests_per_second, 2)
-            runs.append(run)
-            if mode == "warm":
-                conditional = measure(
+        # The machine drifts over a run, so the baseline is measured again after every few
+        # endpoints, and each endpoint is compared with the baselines measured just before and
+        # just after it, in the same conditions.
+        groups = [names[k : k + BASELINE_EVERY] for k in range(0, len(names), BASELINE_EVERY)]
+        baselines = [
+            measure(
+                server,
+                "baseline",
+                BASELINE,
+                mode="base",
+                connections=connections,
+                duration=duration,
+            )
+        ]
+        for group in groups:
+            measured = []
+            for name in group:
+                measured.append(
+                    measure(
+                        server,
+                        name,
+                        endpoints[name],
+                        mode=mode,
+                        connections=connections,
+                        duration=duration,
+                    )
+                )
+                if mode == "warm":
+                    measured.append(
+                        measure(
+                            server,
+                            name,
+                            endpoints[name],
+                            mode="304",
+                            connections=connections,
+                            duration=duration,
+                            headers={"If-None-Match": etags[name]},
+                        )
+                    )
+            baselines.append(
+                measure(
                     server,
-                    name,
-                    path,
-                    mode="304",
+                    "baseline",
+                    BASELINE,
+                    mode="base",
                     connections=connections,
                     duration=duration,
-                    headers={"If-None-Match": etags[name]},
                 )
-                conditional.ratio = round(
-                    conditional.requests_per_second / baseline.requests_per_second, 2
-                )
-                runs.append(conditional)
+            )
+            reference = (baselines[-2].requests_per_second + baselines[-1].requests_per_second) / 2
+            for run in measured:
+                run.ratio = round(run.requests_per_second / reference, 2)
+                run.extra = {"baseline_rps": round(reference, 1)}
+            runs += measured
+        for baseline in baselines:
+            baseline.ratio = 1.0
+        runs += baselines
     return runs
 
 
