@@ -30,7 +30,7 @@ from api import serializers as s
 from api.pagination import PageNumberPagination
 from compounds.models import Compound, CompoundMechanism, Mechanism
 from content.versioning import content_version_get
-from evidence.models import Reference, normalize_doi
+from evidence.models import Reference, citations, normalize_doi
 from guidance.models import Disorder, Guidance, ProfileFactor, SafetyStatement
 from guidance.recommendations import recommendation_matrix, recommendation_plan
 from modalities.models import Modality
@@ -52,11 +52,6 @@ DISCLAIMER = (
 REFERENCE_ID = re.compile(r"[0-9]{1,18}")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LIST_PARAMETERS = {"search", "ordering", "page", "page_size"}
-
-
-def citations(field: str) -> Prefetch:
-    """Prefetch a many-to-many of references in citation order."""
-    return Prefetch(field, queryset=Reference.objects.for_citing())
 
 
 def current_version(request: Request) -> str:

@@ -154,6 +154,11 @@ class Reference(ContentModel):
         return f"seed:{self.seed_number}" if self.seed_number is not None else f"doi:{self.doi}"
 
 
+def citations(field: str = "references") -> models.Prefetch:
+    """Prefetch a many-to-many of references the way statements cite them (see for_citing)."""
+    return models.Prefetch(field, queryset=Reference.objects.for_citing())
+
+
 _INITIALS = re.compile(r"^[A-Z][A-Z\-]{0,4}$")
 
 

@@ -16,10 +16,10 @@ module only decides which rows apply and how they rank:
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from compounds.models import Compound
-from evidence.models import EvidenceType, Reference
+from evidence.models import EvidenceType, Reference, citations
 from guidance.models import (
     Disorder,
     Guidance,
@@ -371,10 +371,6 @@ def recommend(
     )
 
 
-def _citations() -> Prefetch:
-    return Prefetch("references", queryset=Reference.objects.for_citing())
-
-
 def guidance_content_get(
     *,
     disorder: Disorder | None = None,
@@ -386,11 +382,11 @@ def guidance_content_get(
     guidance = (
         Guidance.objects.published()
         .select_related("modality", "disorder", "compound", "profile_factor")
-        .prefetch_related(_citations())
+        .prefetch_related(citations())
     )
     statements = SafetyStatement.objects.select_related(
         "disorder", "compound", "profile_factor"
-    ).prefetch_related(_citations())
+    ).prefetch_related(citations())
     if disorder is not None and compound is not None:
         scope = (
             (Q(disorder__isnull=True) | Q(disorder__in=ancestry(disorder.pk, parents)))
