@@ -14,7 +14,7 @@ import sys
 
 from django.core.exceptions import ImproperlyConfigured
 
-from api.env import env_int
+from config.env import env_int
 
 threads = env_int("GUNICORN_THREADS", default=1, minimum=1)
 connection_budget = env_int("DB_MAX_CONNECTIONS", default=20, minimum=1)
@@ -32,7 +32,7 @@ if workers * threads > connection_budget:
 worker_class = "gthread" if threads > 1 else "sync"
 
 bind = f"0.0.0.0:{env_int('PORT', default=8000)}"
-wsgi_app = "api.wsgi:application"
+wsgi_app = "config.wsgi:application"
 timeout = env_int("GUNICORN_TIMEOUT", default=30, minimum=1)
 graceful_timeout = 20
 keepalive = 5

@@ -7,17 +7,12 @@ from django.db.models import Model, QuerySet
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError as APIValidationError
 
+from api.params import NO_CONTROL_CHARACTERS_PATTERN
 from compounds.models import Compound, CompoundClass, Mechanism, MechanismLevel
+from content.models import valid_slugs
+from disorders.models import Disorder, DisorderCategory, ProfileFactor
 from evidence.models import EvidenceType, Reference
-from guidance.models import (
-    Disorder,
-    DisorderCategory,
-    Guidance,
-    GuidanceStrength,
-    ProfileFactor,
-    SafetyStatement,
-    Severity,
-)
+from guidance.models import Guidance, GuidanceStrength, SafetyStatement, Severity
 from modalities.models import PHASE_FIELDS, Modality, TreatmentPhase
 
 
@@ -28,7 +23,7 @@ class SlugChoiceField(forms.ModelChoiceField):
         try:
             return super().to_python(value)
         except ValidationError:
-            valid = ", ".join(self.queryset.order_by("slug").values_list("slug", flat=True))
+            valid = ", ".join(valid_slugs(self.queryset.model))
             raise ValidationError(
                 "Unknown slug %(value)r; valid: %(valid)s.",
                 code="invalid_choice",
@@ -66,9 +61,6 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-
-
 class DescribedSearchFilter(filters.SearchFilter):
     """DRF's search, documented with the fields it looks in."""
 
@@ -80,7 +72,7 @@ class DescribedSearchFilter(filters.SearchFilter):
                 f"Case-insensitive text to look for in: {fields}. Several words must all match. "
                 "Control characters are refused."
             )
-            parameter["schema"] = {"type": "string", "pattern": NO_CONTROL_CHARACTERS}
+            parameter["schema"] = {"type": "string", "pattern": NO_CONTROL_CHARACTERS_PATTERN}
         return parameters
 
 

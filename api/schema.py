@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.db import DatabaseError
 
+from content.models import valid_slugs
+
 EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
 
 ERROR_SCHEMAS = {
@@ -79,7 +81,7 @@ def load_examples() -> dict[str, dict[str, dict]]:
 def _slugs(model) -> list[str]:
     """Return a model's slugs for a parameter enum; none if the database is not ready."""
     try:
-        return list(model.objects.order_by("slug").values_list("slug", flat=True))
+        return valid_slugs(model)
     except DatabaseError:
         return []
 
@@ -91,7 +93,7 @@ def document_slug_enums(result: dict, generator, request, public) -> dict:
     when the schema is generated rather than written into code.
     """
     from compounds.models import Compound
-    from guidance.models import Disorder, ProfileFactor
+    from disorders.models import Disorder, ProfileFactor
     from modalities.models import Modality
 
     models = {

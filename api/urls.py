@@ -1,23 +1,32 @@
-"""URLs: the JSON API under /api/v1/, its OpenAPI schema and docs, and the admin site."""
+"""The API's URLs: the resources under v1/, the OpenAPI document and its two viewers."""
 
-from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path, re_path, resolve
 from rest_framework.decorators import api_view, schema
 from rest_framework.exceptions import NotFound
 from rest_framework.routers import SimpleRouter
 
-from api import health, views
+from api.views.compounds import CompoundViewSet
+from api.views.disorders import DisorderViewSet
+from api.views.docs import RedocView, SchemaView, SwaggerView
+from api.views.guidance import GuidanceViewSet
+from api.views.mechanisms import MechanismViewSet
+from api.views.meta import MetaView, RootView
+from api.views.modalities import ModalityViewSet
+from api.views.profile_factors import ProfileFactorViewSet
+from api.views.recommendations import RecommendationMatrixView, RecommendationView
+from api.views.references import ReferenceViewSet
+from api.views.safety import SafetyStatementViewSet
 
+# Every resource the API lists and details; the root view and the contract tests read it too.
 router = SimpleRouter()
-router.register("compounds", views.CompoundViewSet)
-router.register("mechanisms", views.MechanismViewSet)
-router.register("disorders", views.DisorderViewSet)
-router.register("modalities", views.ModalityViewSet)
-router.register("guidance", views.GuidanceViewSet)
-router.register("profile-factors", views.ProfileFactorViewSet)
-router.register("safety-statements", views.SafetyStatementViewSet)
-router.register("references", views.ReferenceViewSet)
+router.register("compounds", CompoundViewSet)
+router.register("mechanisms", MechanismViewSet)
+router.register("disorders", DisorderViewSet)
+router.register("modalities", ModalityViewSet)
+router.register("guidance", GuidanceViewSet)
+router.register("profile-factors", ProfileFactorViewSet)
+router.register("safety-statements", SafetyStatementViewSet)
+router.register("references", ReferenceViewSet)
 
 
 @api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
@@ -31,32 +40,21 @@ def api_not_found(request, path: str = ""):
 
 
 api_v1 = [
-    path("", views.RootView.as_view(), name="api-root"),
-    path("meta/", views.MetaView.as_view(), name="meta"),
-    path("recommendations/", views.RecommendationView.as_view(), name="recommendations"),
+    path("", RootView.as_view(), name="api-root"),
+    path("meta/", MetaView.as_view(), name="meta"),
+    path("recommendations/", RecommendationView.as_view(), name="recommendations"),
     path(
         "recommendations/matrix/",
-        views.RecommendationMatrixView.as_view(),
+        RecommendationMatrixView.as_view(),
         name="recommendation-matrix",
     ),
     *router.urls,
 ]
 
 urlpatterns = [
-    path("api/v1/", include(api_v1)),
-    path("api/schema/", views.SchemaView.as_view(), name="schema"),
-    path("api/docs/", views.SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", views.RedocView.as_view(url_name="schema"), name="redoc"),
-    re_path(r"^api/(?P<path>.*)$", api_not_found),
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
-    path(settings.ADMIN_URL, admin.site.urls),
+    path("v1/", include(api_v1)),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
+    re_path(r"^(?P<path>.*)$", api_not_found),
 ]
-
-admin.site.site_header = "Psychoplastogen Therapy Guidance: content"
-admin.site.site_title = "Guidance content"
-
-handler400 = "api.exceptions.bad_request"
-handler403 = "api.exceptions.permission_denied"
-handler404 = "api.exceptions.page_not_found"
-handler500 = "api.exceptions.server_error"

@@ -1,5 +1,5 @@
 """The product's own settings, plus the harness's URLconf with the baseline view."""
 
-from api.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"

@@ -3,8 +3,8 @@
 from django.http import JsonResponse
 from django.urls import path
 
-from api.urls import handler400, handler403, handler404, handler500  # noqa: F401
-from api.urls import urlpatterns as product_urlpatterns
+from config.urls import handler400, handler403, handler404, handler500  # noqa: F401
+from config.urls import urlpatterns as product_urlpatterns
 
 
 def baseline(request):

@@ -19,8 +19,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from content.models import LoadedEntry
-from evidence.models import Reference
+from content.models import LoadedEntry, valid_slugs
 
 
 @dataclass(frozen=True)
@@ -75,11 +74,47 @@ class Spec:
 
 
 @dataclass(frozen=True)
+class CitationSource:
+    """How other fixtures cite rows of a file's model, declared by the app that owns the model.
+
+    ``tokens`` gives the values a row can be cited by (None values are skipped), ``normalize``
+    turns a token written in a fixture into the same form, and ``hint`` tells an author what to
+    cite when a token matches nothing.
+    """
+
+    tokens: Callable[[models.Model], Iterable[Any]]
+    normalize: Callable[[Any], Any] = lambda token: token
+    hint: str = ""
+
+
+@dataclass(frozen=True)
 class ContentFile:
-    """One YAML file in the fixtures folder and the spec its entries follow."""
+    """One YAML file in the fixtures folder and the spec its entries follow.
+
+    A file with a ``citation_source`` holds the rows that the files after it cite (references).
+    """
 
     name: str
     spec: Spec
+    citation_source: CitationSource | None = None
+
+
+class _CitationIndex:
+    """Resolves citation tokens to rows of the citable model, read once per load."""
+
+    def __init__(self, model: type[models.Model], source: CitationSource):
+        self.model = model
+        self.source = source
+        self._rows: dict[Any, models.Model] | None = None
+
+    def resolve(self, token: Any) -> models.Model | None:
+        if self._rows is None:
+            self._rows = {}
+            for row in self.model.objects.all():
+                for value in self.source.tokens(row):
+                    if value is not None:
+                        self._rows[self.source.normalize(value)] = row
+        return self._rows.get(self.source.normalize(token))
 
 
 class ContentError(Exception):
@@ -147,11 +182,16 @@ def load_content(
     history as made by the ``content-loader`` account.
     """
     report = LoadReport()
+    citations: _CitationIndex | None = None
     with transaction.atomic():
         user = loader_user()
         for content_file in files:
-            loader = _FileLoader(content_file, directory, overwrite=overwrite, user=user)
+            loader = _FileLoader(
+                content_file, directory, overwrite=overwrite, user=user, citations=citations
+            )
             report.files.append(loader.load())
+            if content_file.citation_source is not None:
+                citations = _CitationIndex(content_file.spec.model, content_file.citation_source)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -160,14 +200,22 @@ def load_content(
 class _FileLoader:
     """Loads the entries of one file; collects every problem before giving up on the file."""
 
-    def __init__(self, content_file: ContentFile, directory: Path, *, overwrite: bool, user=None):
+    def __init__(
+        self,
+        content_file: ContentFile,
+        directory: Path,
+        *,
+        overwrite: bool,
+        user=None,
+        citations: _CitationIndex | None = None,
+    ):
         self.file = content_file
+        self.citations = citations
         self.user = user
         self.path = directory / content_file.name
         self.overwrite = overwrite
         self.report = FileReport(content_file.name)
         self.problems: list[str] = []
-        self._references: dict[Any, Reference] | None = None
 
     def load(self) -> FileReport:
         entries = self._read()
@@ -261,7 +309,11 @@ class _FileLoader:
             try:
                 values[fk.field] = related.objects.get(**{fk.lookup: target})
             except related.DoesNotExist:
-                known = related.objects.order_by(fk.lookup).values_list(fk.lookup, flat=True)
+                known = (
+                    valid_slugs(related)
+                    if fk.lookup == "slug"
+                    else related.objects.order_by(fk.lookup).values_list(fk.lookup, flat=True)
+                )
                 problems.append(
                     f"unknown {fk.field} {target!r}; known: {', '.join(map(str, known))}"
                 )
@@ -269,46 +321,36 @@ class _FileLoader:
 
     def _resolve_citations(
         self, spec: Spec, entry: dict[str, Any]
-    ) -> tuple[dict[str, list[Reference]], list[str]]:
-        """Turn lists of seed numbers and DOIs into references; name each one not found."""
-        resolved: dict[str, list[Reference]] = {}
+    ) -> tuple[dict[str, list[models.Model]], list[str]]:
+        """Turn lists of citation tokens into rows; name each one not found."""
+        resolved: dict[str, list[models.Model]] = {}
         problems: list[str] = []
+        if spec.citations and self.citations is None:
+            return resolved, [
+                "cites sources, but no file loaded before it declares a citation source"
+            ]
         for name in spec.citations:
             tokens = entry.get(name) or []
             if not isinstance(tokens, list):
-                problems.append(f"{name} must be a list of seed numbers or DOIs")
+                problems.append(f"{name} must be a list of citation tokens")
                 continue
-            refs = []
+            rows = []
             for token in tokens:
-                ref = self._reference(token)
-                if ref is None:
-                    problems.append(
-                        f"{name}: no reference {token!r} (cite a seed number from "
-                        "references.yaml or a DOI listed there)"
-                    )
+                row = self.citations.resolve(token)
+                if row is None:
+                    hint = f" ({self.citations.source.hint})" if self.citations.source.hint else ""
+                    problems.append(f"{name}: no reference {token!r}{hint}")
                 else:
-                    refs.append(ref)
-            resolved[name] = refs
+                    rows.append(row)
+            resolved[name] = rows
         return resolved, problems
-
-    def _reference(self, token: Any) -> Reference | None:
-        if self._references is None:
-            self._references = {}
-            for ref in Reference.objects.all():
-                if ref.seed_number is not None:
-                    self._references[ref.seed_number] = ref
-                if ref.doi:
-                    self._references[ref.doi.lower()] = ref
-        if isinstance(token, str):
-            token = token.strip().lower()
-        return self._references.get(token)
 
     def _save(
         self,
         spec: Spec,
         lookup: dict[str, Any],
         values: dict[str, Any],
-        citations: dict[str, list[Reference]],
+        citations: dict[str, list[models.Model]],
         label: str,
     ) -> models.Model | None:
         key = _key_string(lookup)
@@ -394,7 +436,7 @@ def _default(model: type[models.Model], name: str) -> Any:
 
 
 def _uncited_statements(
-    spec: Spec, values: dict[str, Any], citations: dict[str, list[Reference]]
+    spec: Spec, values: dict[str, Any], citations: dict[str, list[models.Model]]
 ) -> list[str]:
     """Name every statement that lacks a reference, per the model's CITED_FIELDS and M2M blanks."""
     problems = []
@@ -416,11 +458,13 @@ def _current_values(spec: Spec, instance: models.Model) -> dict[str, Any]:
     return values
 
 
-def _current_citations(spec: Spec, instance: models.Model) -> dict[str, list[Reference]]:
+def _current_citations(spec: Spec, instance: models.Model) -> dict[str, list[models.Model]]:
     return {name: list(getattr(instance, name).all()) for name in spec.citations}
 
 
-def _fingerprint(spec: Spec, values: dict[str, Any], citations: dict[str, list[Reference]]) -> str:
+def _fingerprint(
+    spec: Spec, values: dict[str, Any], citations: dict[str, list[models.Model]]
+) -> str:
     """Hash the values the spec manages, with related rows by natural key, in a stable form."""
     fk_lookups = {fk.field: fk.lookup for fk in spec.foreign_keys}
     canonical: dict[str, Any] = {}

@@ -57,3 +57,12 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+def valid_slugs(model: type[models.Model]) -> list[str]:
+    """Return every slug of ``model``, sorted: the valid choices an error message lists.
+
+    The one place the service lists valid slugs, for filters, the recommendation query, the loader
+    and the OpenAPI document alike.
+    """
+    return list(model.objects.order_by("slug").values_list("slug", flat=True))

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from content.loader import ContentFile, Spec
+from content.loader import CitationSource, ContentFile, Spec
 from evidence.models import Reference, normalize_doi
 
 
@@ -28,5 +28,11 @@ REFERENCES = ContentFile(
         fields=("year", "authors", "title", "venue", "url", "evidence_type", "citation"),
         prepare=_prepare,
         identify=_identify,
+    ),
+    # Every other fixture cites references by seed number (75) or DOI, in any case.
+    citation_source=CitationSource(
+        tokens=lambda ref: (ref.seed_number, ref.doi),
+        normalize=lambda token: token.strip().lower() if isinstance(token, str) else token,
+        hint="cite a seed number from references.yaml or a DOI listed there",
     ),
 )

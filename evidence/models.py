@@ -48,6 +48,9 @@ class EvidenceType(models.TextChoices):
 
 
 CITATION_COLUMNS = ("id", "seed_number", "authors", "year", "doi", "evidence_type")
+# The one order of references, everywhere: the article's numbered references by number, then the
+# sources outside its list (the article itself, later additions) in the order they were added.
+CITATION_ORDER = (models.F("seed_number").asc(nulls_last=True), "id")
 
 
 class ReferenceQuerySet(models.QuerySet):
@@ -55,7 +58,7 @@ class ReferenceQuerySet(models.QuerySet):
 
     def in_citation_order(self) -> "ReferenceQuerySet":
         """Order seed references by number, then outside sources, the same on every database."""
-        return self.order_by(models.F("seed_number").asc(nulls_last=True), "id")
+        return self.order_by(*CITATION_ORDER)
 
     def for_citing(self) -> "ReferenceQuerySet":
         """The references as statements cite them: in citation order, with only the columns a
@@ -102,7 +105,7 @@ class Reference(ContentModel):
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
-        ordering = [models.F("seed_number").asc(nulls_first=True), "year", "id"]
+        ordering = CITATION_ORDER
         constraints = [
             models.UniqueConstraint(
                 Lower("doi"),

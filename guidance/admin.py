@@ -2,7 +2,9 @@ from django.contrib import admin, messages
 
 from content.admin import ContentAdmin
 from content.forms import CitedModelForm
-from guidance.models import Disorder, Guidance, ProfileFactor, SafetyStatement
+from disorders.admin import DisorderAdmin
+from disorders.models import Disorder
+from guidance.models import Guidance, SafetyStatement
 from guidance.services import PUBLISH_PERMISSION, guidance_apply_status, guidance_publish
 
 SCOPE_FILTERS = ("disorder", "compound", "profile_factor")
@@ -35,19 +37,15 @@ def publication_readonly_fields(request) -> tuple[str, ...]:
     return stamped if request.user.has_perm(PUBLISH_PERMISSION) else ("status", *stamped)
 
 
+# The disorder's page edits its guidance in place: the guidance app extends the disorders app's
+# admin (which cannot know about guidance) with the inline.
+admin.site.unregister(Disorder)
+
+
 @admin.register(Disorder)
-class DisorderAdmin(ContentAdmin):
-    list_display = ("name", "category", "parent", "icd11_code")
-    list_filter = ("category",)
-    list_select_related = ("parent",)
-    search_fields = ("name", "slug", "habitual_patterns", "plasticity_risk", "evidence_summary")
-    prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = (
-        "parent",
-        "habitual_patterns_references",
-        "plasticity_risk_references",
-        "references",
-    )
+class DisorderWithGuidanceAdmin(DisorderAdmin):
+    """A disorder with its guidance rows inline; an inline row's status obeys the same rule."""
+
     inlines = (GuidanceInline,)
 
     def save_formset(self, request, form, formset, change):
@@ -56,25 +54,6 @@ class DisorderAdmin(ContentAdmin):
                 if inline_form.has_changed() and inline_form.instance is not None:
                     guidance_apply_status(guidance=inline_form.instance, reviewer=request.user)
         super().save_formset(request, form, formset, change)
-
-    fieldsets = (
-        (None, {"fields": ("name", "slug", "category", "parent", "icd11_code")}),
-        ("Habitual patterns", {"fields": ("habitual_patterns", "habitual_patterns_references")}),
-        (
-            "Maladaptive-plasticity risk",
-            {"fields": ("plasticity_risk", "plasticity_risk_references")},
-        ),
-        ("Evidence", {"fields": ("evidence_summary", "references")}),
-        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
-    )
-
-
-@admin.register(ProfileFactor)
-class ProfileFactorAdmin(ContentAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name", "slug", "description")
-    prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("references",)
 
 
 @admin.register(Guidance)

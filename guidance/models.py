@@ -1,129 +1,15 @@
-"""Disorders, clinical-profile factors, and the cited statements that pair them with therapy."""
+"""The cited statements that pair therapy with a disorder, compound or profile, and safety."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
 from compounds.models import Compound
 from content.models import ContentModel
+from disorders.models import Disorder, ProfileFactor
 from evidence.models import Reference
 from modalities.models import Modality, TreatmentPhase
-
-validate_icd11 = RegexValidator(
-    r"^[0-9A-HJ-NP-Z]{2}[0-9A-HJ-NP-Z]{2}(\.[0-9A-HJ-NP-Z]{1,2})?$",
-    "Enter an ICD-11 MMS code such as 6B40.",
-    code="invalid_icd11",
-)
-
-
-class DisorderCategory(models.TextChoices):
-    """Diagnostic family of a disorder."""
-
-    MOOD = "mood", "Mood disorder"
-    ANXIETY = "anxiety", "Anxiety disorder"
-    TRAUMA = "trauma", "Trauma- and stressor-related disorder"
-    OBSESSIVE_COMPULSIVE = "obsessive_compulsive", "Obsessive-compulsive disorder"
-    EATING = "eating", "Feeding and eating disorder"
-    SUBSTANCE_USE = "substance_use", "Substance use disorder"
-    PAIN = "pain", "Chronic pain condition"
-    PSYCHOTIC = "psychotic", "Psychotic disorder"
-
-
-class Disorder(ContentModel):
-    """A condition the article discusses, its habitual patterns and maladaptive-plasticity risk."""
-
-    _history_m2m_fields = [
-        "habitual_patterns_references",
-        "plasticity_risk_references",
-        "references",
-    ]
-
-    CITED_FIELDS = {
-        "habitual_patterns": "habitual_patterns_references",
-        "plasticity_risk": "plasticity_risk_references",
-        "evidence_summary": "references",
-    }
-
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=150, unique=True)
-    category = models.CharField(max_length=30, choices=DisorderCategory.choices)
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="subtypes",
-        help_text="A broader disorder whose guidance also applies here.",
-    )
-    icd11_code = models.CharField(
-        "ICD-11 code",
-        max_length=10,
-        blank=True,
-        validators=[validate_icd11],
-        help_text="Only where certain; leave empty otherwise.",
-    )
-    habitual_patterns = models.TextField(
-        blank=True,
-        help_text="The habitual patterns of thought, emotion and behavior that characterize it; "
-        "empty where the sources are silent.",
-    )
-    habitual_patterns_references = models.ManyToManyField(Reference, blank=True, related_name="+")
-    plasticity_risk = models.TextField(
-        "maladaptive-plasticity risk",
-        blank=True,
-        help_text="How plasticity can entrench the disorder; empty where the sources are silent.",
-    )
-    plasticity_risk_references = models.ManyToManyField(Reference, blank=True, related_name="+")
-    evidence_summary = models.TextField(
-        help_text="What the sources offer on psychoplastogen treatment of this disorder, "
-        "including when they offer nothing.",
-    )
-    references = models.ManyToManyField(Reference, related_name="disorders")
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(category__in=DisorderCategory.values),
-                name="disorder_category_valid",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(parent=models.F("id")), name="disorder_not_own_parent"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        """Reject a parent chain that loops back to this disorder."""
-        ancestor, seen = self.parent, set()
-        while ancestor is not None and ancestor.pk not in seen:
-            if self.pk is not None and ancestor.pk == self.pk:
-                raise ValidationError({"parent": "A disorder cannot be nested inside itself."})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
-
-
-class ProfileFactor(ContentModel):
-    """A clinical-profile factor that changes which techniques fit, e.g. dissociative tendencies."""
-
-    _history_m2m_fields = ["references"]
-
-    CITED_FIELDS = {"description": "references"}
-
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=150, unique=True)
-    description = models.TextField()
-    references = models.ManyToManyField(Reference, related_name="profile_factors")
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class GuidanceStrength(models.TextChoices):

@@ -14,37 +14,59 @@ module only decides which rows apply and how they rank:
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from django.db import models
 from django.db.models import Q
 
 from compounds.models import Compound
+from disorders.models import Disorder, ProfileFactor, ancestry
 from evidence.models import EvidenceType, Reference, citations
-from guidance.models import (
-    Disorder,
-    Guidance,
-    GuidanceStrength,
-    ProfileFactor,
-    SafetyStatement,
-    SafetyTrigger,
-    Severity,
-)
-from modalities.models import Modality, TreatmentPhase
+from guidance.models import Guidance, GuidanceStrength, SafetyStatement, SafetyTrigger, Severity
+from modalities.models import Modality, TreatmentPhase, by_phase
 
 PHASE_ORDER = {phase: index for index, phase in enumerate(TreatmentPhase.values)}
+
+
+class Specificity(models.TextChoices):
+    """What a guidance row (or safety statement) is scoped to, most specific first."""
+
+    DISORDER_COMPOUND_PROFILE = "disorder_compound_profile", "Disorder, compound and profile"
+    DISORDER_COMPOUND = "disorder_compound", "Disorder and compound"
+    DISORDER_PROFILE = "disorder_profile", "Disorder and profile"
+    DISORDER = "disorder", "Disorder"
+    COMPOUND_PROFILE = "compound_profile", "Compound and profile"
+    COMPOUND = "compound", "Compound"
+    PROFILE = "profile", "Profile"
+    GENERAL = "general", "General"
+
+    @classmethod
+    def of(cls, row: "Guidance | SafetyStatement") -> "Specificity":
+        """Return what the row names among disorder, compound and profile factor."""
+        parts = [
+            name
+            for name, value in (
+                ("disorder", row.disorder_id),
+                ("compound", row.compound_id),
+                ("profile", row.profile_factor_id),
+            )
+            if value is not None
+        ]
+        return cls("_".join(parts) or "general")
+
 
 # How much each kind of match is worth. Matching the disorder and the compound dominates, so that a
 # tested pairing outranks general advice; a parent disorder's row counts a little less than the
 # disorder's own.
 SPECIFICITY_POINTS = {
-    "disorder_compound_profile": 40,
-    "disorder_compound": 40,
-    "disorder_profile": 20,
-    "disorder": 20,
-    "compound_profile": 10,
-    "compound": 10,
-    "profile": 0,
-    "general": 0,
+    Specificity.DISORDER_COMPOUND_PROFILE: 40,
+    Specificity.DISORDER_COMPOUND: 40,
+    Specificity.DISORDER_PROFILE: 20,
+    Specificity.DISORDER: 20,
+    Specificity.COMPOUND_PROFILE: 10,
+    Specificity.COMPOUND: 10,
+    Specificity.PROFILE: 0,
+    Specificity.GENERAL: 0,
 }
 INHERITED_DISORDER_PENALTY = 5
 # A row chosen for one of the patient's profile factors is lifted above general advice.
@@ -80,17 +102,40 @@ NO_EVIDENCE = "none"
 
 
 @dataclass(frozen=True)
+class ScoreComponents:
+    """The parts of an item's score; each has a documented maximum (``SCORE_MAX``)."""
+
+    specificity: int
+    profile: int
+    strength: int
+    evidence: int
+
+    @property
+    def total(self) -> int:
+        """Return the score: the sum of the components."""
+        return self.specificity + self.profile + self.strength + self.evidence
+
+
+SCORE_MAX = ScoreComponents(
+    specificity=max(SPECIFICITY_POINTS.values()),
+    profile=PROFILE_POINTS,
+    strength=max(STRENGTH_POINTS.values()),
+    evidence=max(EVIDENCE_POINTS.values()),
+)
+
+
+@dataclass(frozen=True)
 class Match:
     """One guidance row that applies to the plan, with its score."""
 
     guidance: Guidance
-    specificity: str
+    specificity: Specificity
     inherited_from: Disorder | None
-    components: dict[str, int]
+    components: ScoreComponents
 
     @property
     def score(self) -> int:
-        return sum(self.components.values())
+        return self.components.total
 
 
 @dataclass(frozen=True)
@@ -107,17 +152,17 @@ class Recommendation:
     supporting: tuple[Match, ...] = ()
 
     @property
-    def components(self) -> dict[str, int]:
-        profile = max(m.components["profile"] for m in (self.lead, *self.supporting))
-        return {**self.lead.components, "profile": profile}
+    def components(self) -> ScoreComponents:
+        profile = max(m.components.profile for m in (self.lead, *self.supporting))
+        return replace(self.lead.components, profile=profile)
 
     @property
     def score(self) -> int:
-        return sum(self.components.values())
+        return self.components.total
 
 
 @dataclass(frozen=True)
-class Warning:
+class PlanWarning:
     """Something a clinician must see with the plan: a safety statement, or a gap in content."""
 
     code: str
@@ -127,7 +172,7 @@ class Warning:
     references: tuple[Reference, ...] = ()
 
     @classmethod
-    def from_statement(cls, statement: SafetyStatement) -> "Warning":
+    def from_statement(cls, statement: SafetyStatement) -> "PlanWarning":
         return cls(
             statement.slug,
             statement.severity,
@@ -137,30 +182,32 @@ class Warning:
         )
 
 
-def _gaps(recommendations: list[Recommendation]) -> list[Warning]:
-    """Name what the content fails to give every plan: psychoeducation first, then integration.
+def _gaps(
+    recommendations: list[Recommendation], minimum_standards: Sequence[Modality]
+) -> list[PlanWarning]:
+    """Name what the content fails to give every plan: each modality the sources make the minimum
+    standard of a phase (``Modality.minimum_standard_phase``), then any integration at all.
 
-    The sources make both the minimum (ref 75 and the article's sections 5-6); if an editor removes
-    the rows that supply them, the plan says so instead of quietly omitting them.
+    If an editor removes the rows that supply them, the plan says so instead of quietly omitting
+    them.
     """
     gaps = []
-    if not any(
-        r.phase == TreatmentPhase.PREPARATION and r.modality.slug == "psychoeducation"
-        for r in recommendations
-    ):
-        gaps.append(
-            Warning(
-                "incomplete-plan-preparation",
-                Severity.CRITICAL,
-                "No psychoeducation in preparation",
-                "The content holds no psychoeducation guidance for the preparation phase of this "
-                "plan; basic preparatory psychoeducation is the minimum standard. Ask an editor "
-                "to restore it.",
+    for modality in minimum_standards:
+        phase = TreatmentPhase(modality.minimum_standard_phase)
+        if not any(r.phase == phase and r.modality.pk == modality.pk for r in recommendations):
+            gaps.append(
+                PlanWarning(
+                    f"incomplete-plan-{phase.value.replace('_', '-')}",
+                    Severity.CRITICAL,
+                    f"No {modality.name.lower()} in {phase.label.lower()}",
+                    f"The content holds no {modality.name.lower()} guidance for the "
+                    f"{phase.label.lower()} phase of this plan; the sources make it the minimum "
+                    "standard. Ask an editor to restore it.",
+                )
             )
-        )
     if not any(r.phase == TreatmentPhase.INTEGRATION for r in recommendations):
         gaps.append(
-            Warning(
+            PlanWarning(
                 "incomplete-plan-integration",
                 Severity.CRITICAL,
                 "No integration guidance",
@@ -179,16 +226,13 @@ class Plan:
     compound: Compound
     profile: tuple[ProfileFactor, ...]
     recommendations: list[Recommendation]
-    warnings: list[Warning]
+    warnings: list[PlanWarning]
     evidence_level: str
     has_pairing_evidence: bool
     phases: dict[str, list[Recommendation]] = field(init=False)
 
     def __post_init__(self) -> None:
-        phases: dict[str, list[Recommendation]] = {phase: [] for phase in TreatmentPhase.values}
-        for item in self.recommendations:
-            phases[item.phase].append(item)
-        object.__setattr__(self, "phases", phases)
+        object.__setattr__(self, "phases", by_phase(self.recommendations))
 
     @property
     def top(self) -> Recommendation | None:
@@ -217,6 +261,7 @@ class GuidanceContent:
     guidance: list[Guidance]
     safety_statements: list[SafetyStatement]
     parents: dict[int, int | None]
+    minimum_standards: list[Modality] = field(default_factory=list)
     _guidance_index: dict[Scope, list[Guidance]] = field(init=False, repr=False)
     _statement_index: dict[Scope, list[SafetyStatement]] = field(init=False, repr=False)
     _evidence: dict[int, str] = field(init=False, repr=False, default_factory=dict)
@@ -249,29 +294,6 @@ class GuidanceContent:
         return self._evidence[row.pk]
 
 
-def ancestry(disorder_id: int, parents: dict[int, int | None]) -> list[int]:
-    """Return the disorder and its ancestors, nearest first, stopping at any loop."""
-    chain: list[int] = []
-    current: int | None = disorder_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = parents.get(current)
-    return chain
-
-
-def _specificity(row: Guidance | SafetyStatement) -> str:
-    parts = [
-        name
-        for name, value in (
-            ("disorder", row.disorder_id),
-            ("compound", row.compound_id),
-            ("profile", row.profile_factor_id),
-        )
-        if value is not None
-    ]
-    return "_".join(parts) or "general"
-
-
 def _applies(
     row: Guidance | SafetyStatement, chain: list[int], compound_id: int, profile_ids: set[int]
 ) -> bool:
@@ -292,18 +314,16 @@ def score_row(
     row: Guidance, *, inherited: bool, profile_ids: set[int], evidence: str | None = None
 ) -> Match:
     """Score one applicable guidance row; ``inherited`` when it is a broader disorder's row."""
-    specificity = _specificity(row)
+    specificity = Specificity.of(row)
     if evidence is None:
         evidence = strongest_evidence(row.references.all())
-    components = {
-        "specificity": SPECIFICITY_POINTS[specificity]
+    components = ScoreComponents(
+        specificity=SPECIFICITY_POINTS[specificity]
         - (INHERITED_DISORDER_PENALTY if inherited else 0),
-        "profile": PROFILE_POINTS if row.profile_factor_id in profile_ids else 0,
-        "strength": STRENGTH_POINTS[GuidanceStrength(row.strength)],
-        "evidence": EVIDENCE_POINTS.get(EvidenceType(evidence), 0)
-        if evidence != NO_EVIDENCE
-        else 0,
-    }
+        profile=PROFILE_POINTS if row.profile_factor_id in profile_ids else 0,
+        strength=STRENGTH_POINTS[GuidanceStrength(row.strength)],
+        evidence=EVIDENCE_POINTS.get(EvidenceType(evidence), 0) if evidence != NO_EVIDENCE else 0,
+    )
     return Match(row, specificity, row.disorder if inherited else None, components)
 
 
@@ -320,7 +340,7 @@ def recommend(
     content: GuidanceContent,
 ) -> Plan:
     """Build the plan for a disorder and compound (and profile) from already-fetched rows."""
-    chain = ancestry(disorder.pk, content.parents)
+    chain = ancestry(disorder.pk, content.parents.get)
     profile_ids = {factor.pk for factor in profile}
     matches = sorted(
         (
@@ -351,8 +371,8 @@ def recommend(
     evidence_level = strongest_evidence(
         ref for match in pairing for ref in match.guidance.references.all()
     )
-    warnings = _gaps(recommendations) + [
-        Warning.from_statement(statement)
+    warnings = _gaps(recommendations, content.minimum_standards) + [
+        PlanWarning.from_statement(statement)
         for statement in sorted(
             content.statements_for(chain, compound.pk),
             key=lambda s: (SEVERITY_ORDER[s.severity], s.slug),
@@ -389,12 +409,16 @@ def guidance_content_get(
     ).prefetch_related(citations())
     if disorder is not None and compound is not None:
         scope = (
-            (Q(disorder__isnull=True) | Q(disorder__in=ancestry(disorder.pk, parents)))
+            (Q(disorder__isnull=True) | Q(disorder__in=ancestry(disorder.pk, parents.get)))
             & (Q(compound__isnull=True) | Q(compound=compound))
             & (Q(profile_factor__isnull=True) | Q(profile_factor__in=[p.pk for p in profile]))
         )
         guidance, statements = guidance.filter(scope), statements.filter(scope)
-    return GuidanceContent(list(guidance), list(statements), parents)
+        # Only a whole plan is checked for the minimum standards; the matrix needs no warnings.
+        minimum = list(Modality.objects.exclude(minimum_standard_phase=""))
+    else:
+        minimum = []
+    return GuidanceContent(list(guidance), list(statements), parents, minimum)
 
 
 def recommendation_plan(
@@ -442,7 +466,7 @@ def summarize(
 
     cells = []
     for disorder in disorders:
-        chain = ancestry(disorder.pk, content.parents)
+        chain = ancestry(disorder.pk, content.parents.get)
         for compound in compounds:
             candidates = [
                 best_of((None, None), inherited=False),

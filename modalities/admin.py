@@ -31,6 +31,7 @@ class ModalityAdmin(ContentAdmin):
                 "fields": (
                     ("serves_preparation", "serves_medication_session", "serves_integration"),
                     "phase_note",
+                    "minimum_standard_phase",
                 )
             },
         ),

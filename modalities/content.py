@@ -24,7 +24,14 @@ MODALITIES = ContentFile(
     "modalities.yaml",
     Spec(
         model=Modality,
-        fields=("name", "lineage", "aims", "phase_note", *PHASE_FIELDS.values()),
+        fields=(
+            "name",
+            "lineage",
+            "aims",
+            "phase_note",
+            "minimum_standard_phase",
+            *PHASE_FIELDS.values(),
+        ),
         text_lists=("key_techniques",),
         citations=("references",),
         prepare=_prepare,

@@ -1,5 +1,10 @@
 """Psychotherapy modalities that guide the plasticity window, and the phases of treatment."""
 
+from collections.abc import Callable, Iterable
+from operator import attrgetter
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from content.models import ContentModel
@@ -31,6 +36,19 @@ class Lineage(models.TextChoices):
     INTEGRATIVE = "integrative", "Integrative (multimodal)"
 
 
+T = TypeVar("T")
+
+
+def by_phase(
+    items: Iterable[T], phase_of: Callable[[T], Any] = attrgetter("phase")
+) -> dict[str, list[T]]:
+    """Group items by treatment phase, in treatment order, with every phase present."""
+    phases: dict[str, list[T]] = {phase: [] for phase in TreatmentPhase.values}
+    for item in items:
+        phases[phase_of(item)].append(item)
+    return phases
+
+
 PHASE_FIELDS = {
     TreatmentPhase.PREPARATION: "serves_preparation",
     TreatmentPhase.MEDICATION_SESSION: "serves_medication_session",
@@ -58,6 +76,13 @@ class Modality(ContentModel):
     phase_note = models.TextField(
         blank=True, help_text="Where the sources leave the phase open, say so here."
     )
+    minimum_standard_phase = models.CharField(
+        max_length=30,
+        choices=TreatmentPhase.choices,
+        blank=True,
+        help_text="The phase in which the sources make this modality the minimum standard of "
+        "care; a plan without it in that phase warns that the content is incomplete.",
+    )
     references = models.ManyToManyField(Reference, related_name="modalities")
 
     class Meta:
@@ -76,10 +101,26 @@ class Modality(ContentModel):
                 name="modality_serves_a_phase",
                 violation_error_message="A modality serves at least one treatment phase.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(minimum_standard_phase="")
+                | models.Q(minimum_standard_phase__in=TreatmentPhase.values),
+                name="modality_minimum_standard_phase_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A modality can be the minimum standard only of a phase it serves."""
+        phase = self.minimum_standard_phase
+        if phase in TreatmentPhase.values and not self.serves(phase):
+            raise ValidationError(
+                {
+                    "minimum_standard_phase": f"{self} does not serve the "
+                    f"{TreatmentPhase(phase).label.lower()} phase; tick it first."
+                }
+            )
 
     @property
     def phases(self) -> list[str]:

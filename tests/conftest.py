@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from api.caching import clear_local_answers
+from infra.caching import clear_local_answers
 
 
 @pytest.fixture(autouse=True)

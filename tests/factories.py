@@ -4,16 +4,9 @@ import factory
 from django.utils import timezone
 
 from compounds.models import Compound, CompoundClass, CompoundMechanism, EvidenceBasis, Mechanism
+from disorders.models import Disorder, DisorderCategory, ProfileFactor
 from evidence.models import EvidenceType, Reference
-from guidance.models import (
-    Disorder,
-    DisorderCategory,
-    Guidance,
-    GuidanceStrength,
-    ProfileFactor,
-    SafetyStatement,
-    Severity,
-)
+from guidance.models import Guidance, GuidanceStrength, SafetyStatement, Severity
 from modalities.models import Lineage, Modality, TreatmentPhase
 
 

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 SETTINGS_SOURCES = "".join(
-    (ROOT / name).read_text() for name in ["api/settings.py", "gunicorn.conf.py"]
+    (ROOT / name).read_text() for name in ["config/settings.py", "gunicorn.conf.py"]
 )
 PRODUCTION_ENV = {
     "PATH": os.environ["PATH"],
@@ -87,7 +87,7 @@ def test_every_file_and_command_the_two_files_name_exists():
     start = (ROOT / "bin/start").read_text()
     assert "manage.py prepare" in start
     assert "gunicorn --config gunicorn.conf.py" in start
-    assert (ROOT / "api/management/commands/prepare.py").exists()
+    assert (ROOT / "infra/management/commands/prepare.py").exists()
     assert "manage.py collectstatic" in DOCKERFILE
     assert resolve("/readyz").url_name == "readyz"
     assert "/readyz" in DOCKERFILE
@@ -141,7 +141,11 @@ def test_the_admin_path_is_configurable():
     result = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
-        env={**PRODUCTION_ENV, "ADMIN_URL": "editors/", "DJANGO_SETTINGS_MODULE": "api.settings"},
+        env={
+            **PRODUCTION_ENV,
+            "ADMIN_URL": "editors/",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        },
         capture_output=True,
         text=True,
         check=False,

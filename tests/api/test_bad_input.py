@@ -214,7 +214,7 @@ def test_control_characters_in_paths_are_404s_not_database_errors(client, url):
 def test_a_value_the_database_cannot_compare_is_a_400(client, monkeypatch):
     from django.db import DataError
 
-    from api.views import MetaView
+    from api.views.meta import MetaView
 
     def refuse(self, request):
         raise DataError("invalid byte sequence")

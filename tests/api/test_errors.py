@@ -137,7 +137,7 @@ def test_only_json_is_offered(client):
 def test_an_unexpected_error_is_a_json_500_without_a_stack_trace(monkeypatch):
     from django.test import Client
 
-    from api.views import MetaView
+    from api.views.meta import MetaView
 
     def explode(self, request):
         raise RuntimeError("secret internals")

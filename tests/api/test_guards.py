@@ -4,8 +4,8 @@ import pytest
 from django.db import OperationalError
 from django.test import RequestFactory
 
-from api.middleware import DatabaseUnavailableMiddleware
-from api.views import MetaView
+from api.views.meta import MetaView
+from infra.middleware import DatabaseErrorMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_a_view_that_loses_the_database_answers_a_json_503(client, monkeypatch):
 
 
 def test_the_middleware_turns_a_database_error_under_api_into_a_503():
-    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    middleware = DatabaseErrorMiddleware(lambda request: None)
     request = RequestFactory().get("/api/schema/")
     response = middleware.process_exception(request, OperationalError("gone"))
     assert response.status_code == 503

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from content.synthetic import synthetic_content_create
+from bench.synthetic import synthetic_content_create
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,8 @@ EXPECTED = {
     "/api/v1/safety-statements/no-pairing-evidence/": 3,
     "/api/v1/references/?page_size=100": 3,
     "/api/v1/references/10.1177/0269881108093587/": 2,
-    "/api/v1/recommendations/?disorder=ptsd&compound=mdma": 9,
-    "/api/v1/recommendations/?disorder=ptsd&compound=mdma&profile=dissociative-tendencies": 10,
+    "/api/v1/recommendations/?disorder=ptsd&compound=mdma": 10,
+    "/api/v1/recommendations/?disorder=ptsd&compound=mdma&profile=dissociative-tendencies": 11,
     "/api/v1/recommendations/matrix/": 9,
     "/api/schema/?format=json": 6,
 }

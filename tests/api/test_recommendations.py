@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from compounds.models import Compound
-from guidance.models import Disorder, Guidance
+from disorders.models import Disorder
+from guidance.models import Guidance
 from tests.admin_forms import guidance_form
 
 pytestmark = pytest.mark.django_db

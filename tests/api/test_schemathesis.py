@@ -15,7 +15,7 @@ from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
-from api.wsgi import application
+from config.wsgi import application
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "50"))
 

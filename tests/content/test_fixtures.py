@@ -9,8 +9,9 @@ from django.apps import apps
 from django.db.models import Count
 
 from compounds.models import CompoundMechanism, Mechanism, MechanismLevel
+from disorders.models import Disorder
 from evidence.models import Reference
-from guidance.models import Disorder, Guidance
+from guidance.models import Guidance
 from modalities.models import Modality
 
 pytestmark = pytest.mark.django_db

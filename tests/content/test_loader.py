@@ -9,7 +9,8 @@ from django.utils.module_loading import import_string
 
 from compounds.models import Compound
 from content.loader import ContentError, load_content
-from guidance.models import Disorder, Guidance, SafetyStatement
+from disorders.models import Disorder
+from guidance.models import Guidance, SafetyStatement
 
 pytestmark = pytest.mark.django_db
 
@@ -274,7 +275,7 @@ def test_the_command_lists_rows_kept_for_editors(capsys):
 
     out = capsys.readouterr().out
     assert "Kept rows changed in admin since the last load" in out
-    assert "guidance.disorder slug=schizophrenia (changed since the last load)" in out
+    assert "disorders.disorder slug=schizophrenia (changed since the last load)" in out
 
 
 def test_the_command_fails_with_every_problem_and_writes_nothing(changed_ketamine):

@@ -46,7 +46,7 @@ def test_admin_explains_a_phase_the_modality_does_not_serve(editor):
 
 def test_a_disorder_page_lists_its_guidance_inline(editor):
     response = editor.get(
-        reverse("admin:guidance_disorder_change", args=[guidance_disorder_pk("ptsd")])
+        reverse("admin:disorders_disorder_change", args=[guidance_disorder_pk("ptsd")])
     )
     assert "ptsd-mdma-multimodal-integration" in response.content.decode()
 

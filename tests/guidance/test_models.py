@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError
 
-from guidance.models import Disorder
 from tests.factories import DisorderFactory, GuidanceFactory, ModalityFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,27 +36,6 @@ def test_a_disorder_with_guidance_cannot_be_deleted():
     guidance = GuidanceFactory()
     with pytest.raises(ProtectedError):
         guidance.disorder.delete()
-
-
-def test_a_disorder_cannot_be_nested_inside_its_own_subtype():
-    parent = DisorderFactory()
-    child = DisorderFactory(parent=parent)
-    parent.parent = child
-    with pytest.raises(ValidationError) as excinfo:
-        parent.full_clean()
-    assert "parent" in excinfo.value.message_dict
-
-
-def test_icd11_codes_are_validated():
-    disorder = DisorderFactory.build(icd11_code="F43.1")
-    with pytest.raises(ValidationError) as excinfo:
-        disorder.full_clean()
-    assert "icd11_code" in excinfo.value.message_dict
-
-
-def test_alcohol_use_disorder_inherits_from_substance_use_disorders():
-    alcohol = Disorder.objects.get(slug="alcohol-use-disorder")
-    assert alcohol.parent.slug == "substance-use-disorders"
 
 
 def test_general_guidance_reads_as_general():

@@ -2,8 +2,9 @@
 
 import pytest
 
-from guidance.models import Disorder, Guidance, SafetyStatement
-from guidance.recommendations import GuidanceContent, ancestry, recommend
+from disorders.models import Disorder
+from guidance.models import Guidance, SafetyStatement
+from guidance.recommendations import GuidanceContent, ScoreComponents, recommend
 from modalities.models import Modality
 from tests.factories import (
     CompoundFactory,
@@ -60,6 +61,7 @@ def plan_for(world, *, disorder="disorder", compound="drug", profile=()):
         guidance=list(Guidance.objects.filter(slug__startswith="t-")),
         safety_statements=list(SafetyStatement.objects.filter(slug__startswith="t-")),
         parents=dict(Disorder.objects.values_list("id", "parent_id")),
+        minimum_standards=list(Modality.objects.exclude(minimum_standard_phase="")),
     )
     return recommend(
         disorder=world[disorder],
@@ -85,12 +87,9 @@ def test_a_tested_pairing_outranks_disorder_level_and_general_guidance(world):
 
     assert ranked(plan) == ["t-trial", "t-general", "t-disorder"]
     trial = plan.recommendations[0]
-    assert trial.lead.components == {
-        "specificity": 40,
-        "profile": 0,
-        "strength": 30,
-        "evidence": 10,
-    }
+    assert trial.lead.components == ScoreComponents(
+        specificity=40, profile=0, strength=30, evidence=10
+    )
     assert trial.score == 80
     assert [i.lead.specificity for i in plan.recommendations] == [
         "disorder_compound",
@@ -115,7 +114,7 @@ def test_a_profile_factor_adds_and_lifts_the_guidance_chosen_for_it(world):
     plan = plan_for(world, profile=["factor"])
 
     assert ranked(plan) == ["t-profile", "t-general"]
-    assert plan.recommendations[0].lead.components["profile"] == 25
+    assert plan.recommendations[0].lead.components.profile == 25
     assert plan.recommendations[0].lead.specificity == "profile"
 
 
@@ -128,7 +127,7 @@ def test_a_parent_disorder_s_guidance_applies_to_its_subtype_slightly_discounted
     assert ranked(plan) == ["t-own", "t-parent"]
     parent_item = plan.recommendations[1]
     assert parent_item.lead.inherited_from == world["parent"]
-    assert parent_item.lead.components["specificity"] == 15
+    assert parent_item.lead.components.specificity == 15
     assert plan.recommendations[0].lead.inherited_from is None
 
 
@@ -232,9 +231,17 @@ def test_a_plan_without_psychoeducation_or_integration_says_what_is_missing(worl
     assert codes == ["incomplete-plan-preparation", "incomplete-plan-integration"]
 
 
-def test_ancestry_stops_at_a_loop():
-    assert ancestry(1, {1: 2, 2: 1}) == [1, 2]
-    assert ancestry(3, {3: None}) == [3]
+def test_the_minimum_standards_are_read_from_the_modalities_not_from_code(world):
+    guidance(world, "t-education", "education", phase="preparation")
+    guidance(world, "t-alpha-integration", "alpha")
+    assert [w.code for w in plan_for(world).warnings] == []
+
+    Modality.objects.filter(pk=world["beta"].pk).update(minimum_standard_phase="integration")
+    warnings = plan_for(world).warnings
+
+    assert [(w.code, w.title) for w in warnings] == [
+        ("incomplete-plan-integration", "No beta in integration")
+    ]
 
 
 def test_a_factor_lifts_the_whole_item_even_when_another_row_leads_it(world):
@@ -247,7 +254,7 @@ def test_a_factor_lifts_the_whole_item_even_when_another_row_leads_it(world):
     alpha = plan.recommendations[0]
     assert alpha.lead.guidance.slug == "t-disorder-alpha"
     assert [m.guidance.slug for m in alpha.supporting] == ["t-factor-alpha"]
-    assert alpha.components == {"specificity": 20, "profile": 25, "strength": 10, "evidence": 1}
+    assert alpha.components == ScoreComponents(specificity=20, profile=25, strength=10, evidence=1)
     assert ranked(plan) == ["t-disorder-alpha", "t-general-beta"]
 
 
@@ -266,6 +273,7 @@ def test_the_matrix_summary_agrees_with_each_plan(world):
         guidance=list(Guidance.objects.filter(slug__startswith="t-")),
         safety_statements=[],
         parents=dict(Disorder.objects.values_list("id", "parent_id")),
+        minimum_standards=list(Modality.objects.exclude(minimum_standard_phase="")),
     )
     disorders = [world["disorder"], world["parent"], world["other_disorder"]]
     compounds = [world["drug"], world["other_drug"]]

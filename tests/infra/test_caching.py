@@ -206,7 +206,7 @@ def test_with_redis_down_the_api_still_answers(client, settings, django_assert_n
 
 
 def test_the_local_answer_store_keeps_to_its_byte_budget_least_recent_out_first():
-    from api.caching import LocalAnswers
+    from infra.caching import LocalAnswers
 
     store = LocalAnswers(budget_bytes=10)
     store.put("a", (b"1234", []))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from api.env import (
+from config.env import (
     env_bool,
     env_choice,
     env_database,
@@ -83,11 +83,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "infra",
     "api",
     "content",
     "evidence",
     "compounds",
     "modalities",
+    "disorders",
     "guidance",
 ]
 
@@ -98,10 +100,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "api.middleware.RequestBoundsMiddleware",
-    "api.throttling.ThrottleMiddleware",
-    "api.caching.ApiCacheMiddleware",
-    "api.middleware.DatabaseUnavailableMiddleware",
+    "infra.middleware.RequestBoundsMiddleware",
+    "infra.throttling.ThrottleMiddleware",
+    "infra.caching.ApiCacheMiddleware",
+    "infra.middleware.DatabaseErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,8 +113,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "api.urls"
-WSGI_APPLICATION = "api.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -169,7 +171,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
-# Bounds on what one API request may ask (see api.middleware).
+# Bounds on what one API request may ask (see infra.middleware).
 API_MAX_QUERY_STRING = env_int("API_MAX_QUERY_STRING", default=2048, minimum=256)
 API_MAX_QUERY_PARAMETERS = env_int("API_MAX_QUERY_PARAMETERS", default=20, minimum=5)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
@@ -197,15 +199,24 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(
         f"REDIS_URL={REDIS_URL!r} is not a Redis URL; expected redis://host:6379/0."
     )
+# Seconds to wait for Redis to connect or answer before treating it as away: the cache is an
+# accelerator, so a slow Redis must cost little (REDIS_TIMEOUT_MS, default 250 ms).
+REDIS_TIMEOUT = env_int("REDIS_TIMEOUT_MS", default=250, minimum=1) / 1000
 CACHES = {
-    "default": {
-        "BACKEND": "api.cache.PooledRedisCache"
+    "default": (
+        {
+            # django-redis: pooled connections and one reused client per pool.
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+            },
+        }
         if REDIS_URL
-        else "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": REDIS_URL or "guidance",
-        "KEY_PREFIX": "guidance",
-        "TIMEOUT": 3600,
-    }
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "guidance"}
+    )
+    | {"KEY_PREFIX": "guidance", "TIMEOUT": 3600}
 }
 # With a shared cache the content version is read from it; otherwise from the database, which is
 # the only thing every process is sure to share.
@@ -213,7 +224,7 @@ CONTENT_VERSION_IN_CACHE = bool(REDIS_URL)
 # The deployed code's version (a git SHA, say): part of every cache key and ETag, so answers
 # rendered by one release are never replayed by another.
 RELEASE = env_str("RELEASE") or _package_version()
-# Cache API answers by content version (see api.caching); API_CACHE=0 turns it off.
+# Cache API answers by content version (see infra.caching); API_CACHE=0 turns it off.
 API_CACHE = env_bool("API_CACHE", default=True)
 API_CACHE_TIMEOUT = env_int("API_CACHE_TIMEOUT", default=3600, minimum=1)
 # Bytes of answers each process keeps in memory in front of the shared cache.
@@ -259,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "TreatmentPhaseEnum": "modalities.models.TreatmentPhase",
         "EvidenceTypeEnum": "evidence.models.EvidenceType",
         "SeverityEnum": "guidance.models.Severity",
+        "SpecificityEnum": "guidance.recommendations.Specificity",
     },
 }
 
@@ -275,8 +287,8 @@ CONTENT_FILES = [
     "compounds.content.COMPOUNDS",
     "compounds.content.MECHANISMS",
     "modalities.content.MODALITIES",
-    "guidance.content.PROFILE_FACTORS",
-    "guidance.content.DISORDERS",
+    "disorders.content.PROFILE_FACTORS",
+    "disorders.content.DISORDERS",
     "guidance.content.GUIDANCE",
     "guidance.content.SAFETY_STATEMENTS",
 ]

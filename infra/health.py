@@ -6,8 +6,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from compounds.models import Compound
+from disorders.models import Disorder
 from evidence.models import Reference
-from guidance.models import Disorder, Guidance
+from guidance.models import Guidance
 from modalities.models import Modality
 
 REQUIRED_CONTENT = {

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from api.env import env_bool, env_choice, env_database, env_int, env_list
+from config.env import env_bool, env_choice, env_database, env_int, env_list
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,7 +74,7 @@ def test_env_database_explains_a_malformed_url(monkeypatch, url, message):
 def run_settings(**env: str) -> subprocess.CompletedProcess:
     """Import the settings in a fresh interpreter with exactly this environment."""
     return subprocess.run(
-        [sys.executable, "-c", "import api.settings"],
+        [sys.executable, "-c", "import config.settings"],
         cwd=ROOT,
         env={"PATH": "/usr/bin:/bin", **env},
         capture_output=True,

@@ -11,9 +11,9 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 
-from api.exceptions import API_PREFIX
+from infra.errors import error_response, is_api
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class ThrottleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        if settings.THROTTLE is None or not request.path.startswith(API_PREFIX):
+        if settings.THROTTLE is None or not is_api(request):
             return self.get_response(request)
         limit, period = settings.THROTTLE
         now = time.time()
@@ -51,10 +51,9 @@ class ThrottleMiddleware:
             return self.get_response(request)
         if count > limit:
             wait = max(1, math.ceil((window + 1) * period - now))
-            response = JsonResponse(
-                {"detail": f"Request was throttled. Expected available in {wait} seconds."},
-                status=429,
+            return error_response(
+                429,
+                f"Request was throttled. Expected available in {wait} seconds.",
+                headers={"Retry-After": str(wait)},
             )
-            response["Retry-After"] = str(wait)
-            return response
         return self.get_response(request)

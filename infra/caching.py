@@ -20,8 +20,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
-from api.exceptions import API_PREFIX, database_unavailable_response
 from content.versioning import content_version_token
+from infra.errors import database_error_response, is_api
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ class ApiCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        if request.method not in CACHED_METHODS or not request.path.startswith(API_PREFIX):
+        if request.method not in CACHED_METHODS or not is_api(request):
             return self.get_response(request)
         try:
             host = request.get_host()
@@ -104,8 +104,11 @@ class ApiCacheMiddleware:
             return self.get_response(request)  # Django answers this with a 400
         try:
             token = content_version_token()
-        except DatabaseError:
-            return database_unavailable_response()
+        except DatabaseError as exc:
+            response = database_error_response(exc)
+            if response is None:
+                raise
+            return response
 
         request_id = "\n".join(
             [

@@ -1,0 +1,81 @@
+"""The recommendation query: slugs resolved to rows, with errors that list the valid slugs."""
+
+from rest_framework import serializers
+
+from compounds.models import Compound
+from content.models import valid_slugs
+from disorders.models import Disorder, ProfileFactor
+
+MAX_SLUG_LENGTH = 80
+MAX_PROFILE_FACTORS = 10
+
+
+class KnownSlugField(serializers.CharField):
+    """A slug that must name an existing row; every error lists the valid slugs."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(max_length=MAX_SLUG_LENGTH, **kwargs)
+
+    def valid_slugs(self) -> str:
+        return ", ".join(valid_slugs(self.model))
+
+    def fail_with_choices(self, problem: str):
+        raise serializers.ValidationError(f"{problem}; valid: {self.valid_slugs()}.")
+
+    def run_validation(self, data=serializers.empty):
+        name = self.model._meta.verbose_name
+        if data is serializers.empty or data in ("", None):
+            self.fail_with_choices(f"Required: the slug of a {name}")
+        if len(str(data)) > MAX_SLUG_LENGTH:
+            self.fail_with_choices(f"Longer than {MAX_SLUG_LENGTH} characters")
+        found = self.model.objects.filter(slug=str(data)).first()
+        if found is None:
+            self.fail_with_choices(f"Unknown {name} {str(data)!r}")
+        return found
+
+
+class ProfileField(serializers.CharField):
+    """Comma-separated clinical-profile factor slugs; duplicates are ignored."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_length=MAX_PROFILE_FACTORS * (MAX_SLUG_LENGTH + 1), allow_blank=True, **kwargs
+        )
+
+    def valid_slugs(self) -> str:
+        return ", ".join(valid_slugs(ProfileFactor))
+
+    def to_internal_value(self, data) -> list[ProfileFactor]:
+        if len(str(data)) > self.max_length:
+            raise serializers.ValidationError(
+                f"Longer than {self.max_length} characters; give at most "
+                f"{MAX_PROFILE_FACTORS} of: {self.valid_slugs()}."
+            )
+        raw = super().to_internal_value(data)
+        items = [item.strip() for item in raw.split(",")]
+        if raw and not all(items):
+            raise serializers.ValidationError(
+                f"An empty item in the list; give comma-separated slugs of: {self.valid_slugs()}."
+            )
+        if len(items) > MAX_PROFILE_FACTORS:
+            raise serializers.ValidationError(
+                f"At most {MAX_PROFILE_FACTORS} factors; valid: {self.valid_slugs()}."
+            )
+        slugs = list(dict.fromkeys(item for item in items if item))
+        found = {f.slug: f for f in ProfileFactor.objects.filter(slug__in=slugs)}
+        unknown = [slug for slug in slugs if slug not in found]
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown profile factor(s) {', '.join(map(repr, unknown))}; "
+                f"valid: {self.valid_slugs()}."
+            )
+        return [found[slug] for slug in slugs]
+
+
+class RecommendationQuerySerializer(serializers.Serializer):
+    """The query of a recommendation request, resolved to rows."""
+
+    disorder = KnownSlugField(Disorder)
+    compound = KnownSlugField(Compound)
+    profile = ProfileField(required=False, default="")

@@ -1,0 +1,79 @@
+"""What every resource shares: slug look-up, strict parameters, explained 404s, provenance."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.reverse import reverse
+
+from api import filters as api_filters
+from api.params import CONTROL_CHARACTERS, StrictQueryMixin
+from content.versioning import content_version_get
+
+SOURCE = {
+    "citation": (
+        "Jones JL (2025) Harnessing neuroplasticity with psychoplastogens: the essential role of "
+        "psychotherapy in psychedelic treatment optimization. Front. Psychiatry 16:1565852."
+    ),
+    "doi": "10.3389/fpsyt.2025.1565852",
+    "url": "https://doi.org/10.3389/fpsyt.2025.1565852",
+    "licence": "CC BY 4.0 (Creative Commons Attribution); content here is restated, with credit.",
+}
+DISCLAIMER = (
+    "Not medical advice. This service summarizes published research for software and editors; "
+    "it does not replace the judgement of a qualified clinician, and psychedelic and ketamine "
+    "treatments are regulated and carry risks."
+)
+LIST_PARAMETERS = {"search", "ordering", "page", "page_size"}
+
+
+def current_version(request: Request) -> str:
+    """The content version this request is answered under (read once, by the cache layer)."""
+    return getattr(request, "content_version", None) or content_version_get().token
+
+
+class ContentViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
+    """Base for every resource: read only, looked up by slug, strict about its parameters."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[^/]+"
+    filter_backends = [
+        DjangoFilterBackend,
+        api_filters.DescribedSearchFilter,
+        api_filters.StrictOrderingFilter,
+    ]
+    detail_serializer_class: type[serializers.Serializer]
+    detail_queryset: QuerySet
+
+    may_be_empty = frozenset({"search"})
+
+    def serves(self, request: Request) -> bool:
+        return self.action is not None
+
+    def accepted_query_parameters(self) -> set[str]:
+        if self.action == "list":
+            return LIST_PARAMETERS | set(self.filterset_class.base_filters)
+        return set()
+
+    def get_queryset(self) -> QuerySet:
+        queryset = self.detail_queryset if self.action == "retrieve" else self.queryset
+        return queryset.all()
+
+    def get_serializer_class(self):
+        return self.detail_serializer_class if self.action == "retrieve" else self.serializer_class
+
+    def get_object(self):
+        key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if CONTROL_CHARACTERS.search(key):
+            raise NotFound(self.not_found_message(key))
+        try:
+            return super().get_object()
+        except Http404:
+            key = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            raise NotFound(self.not_found_message(key)) from None
+
+    def not_found_message(self, key: str) -> str:
+        name = self.queryset.model._meta.verbose_name
+        return f"No {name} with slug {key!r}; see {reverse(f'{self.basename}-list')} for all."

@@ -1,0 +1,110 @@
+"""Recommendation plans and the matrix: a query in, one engine call, a plan out."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.pagination import PageNumberPagination
+from api.params import StrictQueryMixin
+from api.serializers.matrix import MatrixSerializer, matrix_cell
+from api.serializers.plans import PlanSerializer
+from api.serializers.recommendation_query import RecommendationQuerySerializer
+from api.views.base import DISCLAIMER, current_version
+from disorders.models import Disorder
+from guidance.recommendations import recommendation_matrix, recommendation_plan
+
+
+class RecommendationView(StrictQueryMixin, APIView):
+    """A phased, ranked, explained psychotherapy plan for a disorder treated with a compound.
+
+    Every guidance row whose disorder (or a broader disorder it belongs to), compound and
+    clinical-profile factor are each empty or match the request takes part. Each item is scored
+    as specificity + profile + strength + evidence (see `score_components`); items for the same
+    modality and phase merge, led by the best-scoring row. `phases` groups the same items as a
+    plan: preparation, medication session, integration. `warnings` carries the safety
+    statements that apply, including the warning that no pairing-specific evidence exists when
+    the plan comes from disorder-level and general guidance only.
+    """
+
+    query_parameters = frozenset({"disorder", "compound", "profile"})
+    may_be_empty = frozenset({"disorder", "compound"})
+
+    @extend_schema(
+        summary="A psychotherapy plan for a disorder and a compound",
+        tags=["recommendations"],
+        parameters=[
+            OpenApiParameter(
+                "disorder", str, required=True, description="Slug of a disorder (see enum)."
+            ),
+            OpenApiParameter(
+                "compound", str, required=True, description="Slug of a compound (see enum)."
+            ),
+            OpenApiParameter(
+                "profile",
+                {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 10},
+                style="form",
+                explode=False,
+                description="Clinical-profile factors, comma-separated (see enum and "
+                "/api/v1/profile-factors/); they add and lift guidance chosen for them.",
+            ),
+        ],
+        responses=PlanSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = RecommendationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        plan = recommendation_plan(**query.validated_data)
+        context = {
+            "request": request,
+            "content_version": current_version(request),
+            "disclaimer": DISCLAIMER,
+        }
+        return Response(PlanSerializer(plan, context=context).data)
+
+
+class RecommendationMatrixView(StrictQueryMixin, APIView):
+    """For every disorder with every compound: the strongest evidence and the top modality.
+
+    Built from the same engine as the single plan, with no profile factors, so an app can draw an
+    overview of where pairing-specific evidence exists. Disorders are paged (20 per page by
+    default, up to 100), each page with every compound: the real content fits on one page.
+    """
+
+    query_parameters = frozenset({"page", "page_size"})
+
+    @extend_schema(
+        summary="Evidence and top modality for every disorder and compound",
+        tags=["recommendations"],
+        parameters=[
+            OpenApiParameter(
+                "page",
+                {"type": "integer", "minimum": 1},
+                description="Page of disorders, from 1.",
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1},
+                description="Disorders per page, from 1 to 100 (default 20; larger values are "
+                "capped at 100).",
+            ),
+        ],
+        responses=MatrixSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        paginator = PageNumberPagination()
+        disorders = paginator.paginate_queryset(
+            Disorder.objects.order_by("name", "pk"), request, view=self
+        )
+        cells = recommendation_matrix(disorders=disorders)
+        data = {
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "disorders": disorders,
+            "compounds": list(dict.fromkeys(cell.compound for cell in cells)),
+            "cells": [matrix_cell(cell) for cell in cells],
+            "content_version": current_version(request),
+            "disclaimer": DISCLAIMER,
+        }
+        return Response(MatrixSerializer(data, context={"request": request}).data)

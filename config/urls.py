@@ -1,0 +1,22 @@
+"""The project's URLs: the JSON API under /api/, the health probes and the admin site."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from infra import health
+
+urlpatterns = [
+    path("api/", include("api.urls")),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+admin.site.site_header = "Psychoplastogen Therapy Guidance: content"
+admin.site.site_title = "Guidance content"
+
+handler400 = "infra.errors.bad_request"
+handler403 = "infra.errors.permission_denied"
+handler404 = "infra.errors.page_not_found"
+handler500 = "infra.errors.server_error"
