@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError as APIValidationError
 
@@ -11,7 +12,7 @@ from api.params import NO_CONTROL_CHARACTERS_PATTERN
 from compounds.models import Compound, CompoundClass, Mechanism, MechanismLevel
 from content.models import valid_slugs
 from disorders.models import Disorder, DisorderCategory, ProfileFactor
-from evidence.models import EvidenceType, Reference
+from evidence.models import YEAR_RANGE, EvidenceType, Reference
 from guidance.models import Guidance, GuidanceStrength, SafetyStatement, Severity
 from modalities.models import PHASE_FIELDS, Modality, TreatmentPhase
 
@@ -59,6 +60,15 @@ class IntegerFilter(django_filters.NumberFilter):
     """A whole-number filter (``?year=2021``; ``2021.5`` is rejected)."""
 
     field_class = forms.IntegerField
+
+
+@extend_schema_field({"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]})
+class YearFilter(IntegerFilter):
+    """A publication year within the model's own bounds, so an impossible year is a 400 on
+    every database (not a database error on one and an empty page on another)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=YEAR_RANGE[0], max_value=YEAR_RANGE[1], **kwargs)
 
 
 class DescribedSearchFilter(filters.SearchFilter):
@@ -177,7 +187,7 @@ class GuidanceFilterSet(django_filters.FilterSet):
 
 class ReferenceFilterSet(django_filters.FilterSet):
     evidence_type = EnumFilter(EvidenceType.choices, help_text="Kind of source.")
-    year = IntegerFilter(help_text="Publication year.")
+    year = YearFilter(help_text="Publication year, from 1800 to 2100.")
 
     class Meta:
         model = Reference

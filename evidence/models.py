@@ -47,6 +47,8 @@ class EvidenceType(models.TextChoices):
     REFERENCE_WORK = "reference_work", "Reference work"
 
 
+# The years a reference may have (database constraint, validators and the API's year filter).
+YEAR_RANGE = (1800, 2100)
 CITATION_COLUMNS = ("id", "seed_number", "authors", "year", "doi", "evidence_type")
 # The one order of references, everywhere: the article's numbered references by number, then the
 # sources outside its list (the article itself, later additions) in the order they were added.
@@ -87,7 +89,7 @@ class Reference(ContentModel):
     title = models.CharField(max_length=500)
     venue = models.CharField(max_length=300, blank=True, help_text="Journal, book or publisher.")
     year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1800), MaxValueValidator(2100)]
+        validators=[MinValueValidator(YEAR_RANGE[0]), MaxValueValidator(YEAR_RANGE[1])]
     )
     # NULL rather than "" when absent, so the unique index admits many references without one.
     doi = models.CharField(  # noqa: DJ001
@@ -123,7 +125,7 @@ class Reference(ContentModel):
                 violation_error_message="A reference needs a seed number or a DOI.",
             ),
             models.CheckConstraint(
-                condition=models.Q(year__gte=1800, year__lte=2100),
+                condition=models.Q(year__gte=YEAR_RANGE[0], year__lte=YEAR_RANGE[1]),
                 name="reference_year_range",
             ),
             models.CheckConstraint(

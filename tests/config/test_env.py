@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,27 @@ def test_settings_start_in_development_with_no_environment_but_debug():
 def test_settings_fail_at_import_on_a_malformed_database_url():
     result = run_settings(DEBUG="1", DATABASE_URL="nonsense")
     assert "DATABASE_URL is not a valid database URL" in result.stderr
+
+
+def cache_settings(**env: str) -> dict:
+    script = "import json, config.settings as s; print(json.dumps(s.CACHES['default']))"
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_without_redis_each_process_caches_in_memory():
+    assert cache_settings()["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_with_redis_the_cache_is_django_redis_with_short_timeouts():
+    cache = cache_settings(REDIS_URL="redis://cache:6379/0", REDIS_TIMEOUT_MS="40")
+    assert cache["BACKEND"] == "django_redis.cache.RedisCache"
+    assert cache["LOCATION"] == "redis://cache:6379/0"
+    assert cache["OPTIONS"] == {"SOCKET_CONNECT_TIMEOUT": 0.04, "SOCKET_TIMEOUT": 0.04}

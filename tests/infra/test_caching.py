@@ -11,6 +11,11 @@ from tests.admin_forms import guidance_form
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/disorders/ptsd/"
+# The backend and options production uses with REDIS_URL (config.settings).
+REDIS_BACKEND = {
+    "BACKEND": "django_redis.cache.RedisCache",
+    "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25},
+}
 
 
 def test_a_repeated_request_is_answered_from_the_cache_with_only_the_version_read(
@@ -77,6 +82,15 @@ def test_different_query_strings_never_share_an_entry(client):
     mdma = client.get("/api/v1/recommendations/", {"disorder": "ptsd", "compound": "mdma"})
     assert ketamine.json()["compound"]["slug"] == "ketamine"
     assert mdma.json()["compound"]["slug"] == "mdma"
+
+
+def test_the_accept_header_is_part_of_the_key(client):
+    assert client.get(URL, HTTP_ACCEPT="application/json").status_code == 200
+    refused = client.get(URL, HTTP_ACCEPT="text/html")
+    assert refused.status_code == 406
+    assert refused.json()["detail"].startswith("Could not satisfy the request Accept header")
+    json_etag = client.get(URL, HTTP_ACCEPT="application/json")["ETag"]
+    assert client.get(URL, HTTP_ACCEPT="*/*")["ETag"] != json_etag
 
 
 def test_answers_for_another_host_are_not_shared(client, settings):
@@ -157,7 +171,7 @@ def redis_cache(settings):
     """The shared Redis cache, as with REDIS_URL set, on a database of its own."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            **REDIS_BACKEND,
             "LOCATION": "redis://127.0.0.1:6379/15",
             "KEY_PREFIX": "guidance-tests",
         }
@@ -193,12 +207,7 @@ def test_with_redis_a_commit_publishes_the_new_version_to_every_process(
 
 
 def test_with_redis_down_the_api_still_answers(client, settings, django_assert_num_queries):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        }
-    }
+    settings.CACHES = {"default": {**REDIS_BACKEND, "LOCATION": "redis://127.0.0.1:1/0"}}
     settings.CONTENT_VERSION_IN_CACHE = True
     response = client.get(URL)
     assert response.status_code == 200
