@@ -1,4 +1,4 @@
-"""The form data admin posts for a guidance row, for tests that edit guidance as an editor."""
+"""The form data admin posts, for tests that edit content as an editor."""
 
 from guidance.models import Guidance
 
@@ -18,4 +18,32 @@ def guidance_form(row: Guidance, **changes) -> dict:
         "status": row.status,
     }
     data.update(changes)
+    return data
+
+
+def _posted(value):
+    """A form value as a browser posts it: model rows by primary key, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return [_posted(item) for item in value]
+    return getattr(value, "pk", value)
+
+
+def change_page_data(page) -> dict:
+    """Return what a browser posts back, unchanged, from an admin change page ``page`` (a test
+    client response): the main form's editable fields, and each inline formset's management form
+    and rows. Read-only fields are not in the forms, so they are not posted, as in a browser."""
+    forms = [page.context["adminform"].form]
+    for inline in page.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            if isinstance(value, bool):  # a checkbox is posted only when ticked
+                if value:
+                    data[bound.html_name] = "on"
+            else:
+                data[bound.html_name] = _posted(value)
     return data

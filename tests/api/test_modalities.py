@@ -41,6 +41,7 @@ def test_a_phase_the_article_leaves_open_is_noted(client):
 
 def test_an_unknown_phase_is_a_400_listing_the_phases(client):
     response = client.get("/api/v1/modalities/", {"phase": "aftercare"})
+    assert response.status_code == 400
     assert response.json() == {
         "phase": ["Unknown value 'aftercare'; valid: preparation, medication_session, integration."]
     }

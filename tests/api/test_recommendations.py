@@ -64,6 +64,7 @@ def test_the_plan_echoes_the_request_and_gives_the_window_and_version(client):
     window = body["plasticity_window"]
     assert (window["min_hours"], window["max_hours"]) == (24, 72)
     assert 23 in seeds(window)
+    assert body["content_version"]
     assert body["content_version"] == client.get("/api/v1/meta/").json()["content_version"]
     assert body["disclaimer"].startswith("Not medical advice.")
 
@@ -215,13 +216,17 @@ def test_bad_input_is_a_400_naming_the_parameter_and_the_valid_choices(
 
 
 def test_unknown_slug_errors_list_every_valid_slug(client):
-    errors = client.get(URL, {"disorder": "depression", "compound": "mdma"}).json()
+    response = client.get(URL, {"disorder": "depression", "compound": "mdma"})
+    assert response.status_code == 400
+    errors = response.json()
+    assert list(errors) == ["disorder"]
     for slug in Disorder.objects.values_list("slug", flat=True):
         assert slug in errors["disorder"][0]
 
 
 def test_a_repeated_parameter_is_a_400(client):
     response = client.get(f"{URL}?disorder=ptsd&disorder=ocd&compound=mdma")
+    assert response.status_code == 400
     assert response.json() == {"disorder": ["Given more than once; give it once."]}
 
 

@@ -38,6 +38,10 @@ def test_spectacular_validates_the_schema_without_warnings(tmp_path):
 def test_the_schema_is_served_as_json_and_yaml(client):
     as_json = client.get("/api/schema/", {"format": "json"})
     as_yaml = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi")
+    assert as_json["Content-Type"] == "application/vnd.oai.openapi+json"
+    assert as_yaml["Content-Type"].startswith("application/vnd.oai.openapi;")
+    # JSON is also YAML, so parsing alone would not tell them apart: YAML starts with a key.
+    assert as_yaml.content.startswith(b"openapi: 3.")
     assert json.loads(as_json.content)["info"]["title"] == "Psychoplastogen Therapy Guidance API"
     assert (
         yaml.safe_load(as_yaml.content)["paths"].keys()

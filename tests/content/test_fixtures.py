@@ -74,6 +74,7 @@ def test_every_statement_cites_every_reference_its_text_names(model):
 @pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m._meta.label)
 def test_every_required_reference_list_is_filled(model):
     required = [f.name for f in model._meta.many_to_many if not f.blank]
+    assert required, f"{model._meta.label} has no required reference list to check"
     for name in required:
         empty = model.objects.annotate(n=Count(name)).filter(n=0)
         assert not empty.exists(), f"{model._meta.label}.{name} empty for {list(empty)}"

@@ -1,5 +1,8 @@
 """Audit history: every content change is attributed and can be reverted from admin."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -46,16 +49,34 @@ def test_an_admin_edit_is_recorded_with_its_editor(editor, django_user_model):
     assert delta.changed_fields == ["rationale"]
 
 
-def test_the_history_page_lists_the_edit_and_its_editor(editor):
+def history_rows(page: str) -> list[str]:
+    """The text of each row of the history table, newest first, tags and spacing removed."""
+    table = page.split('id="change-history"', 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1]
+    rows = body.split("<tr>")[1:]
+    return [" ".join(re.sub(r"<[^>]+>", " ", html.unescape(row)).split()) for row in rows]
+
+
+def test_the_history_page_lists_the_edit_by_its_editor_above_the_load(editor):
     row = Guidance.objects.get(slug=SLUG)
-    editor.post(
+    response = editor.post(
         reverse("admin:guidance_guidance_change", args=[row.pk]),
         guidance_form(row, rationale="Edited for the history page."),
     )
+    assert response.status_code == 302
     page = editor.get(reverse("admin:guidance_guidance_history", args=[row.pk])).content.decode()
-    assert "editor" in page
-    assert LOADER_USERNAME in page
-    assert "load_content: guidance.yaml" in page
+
+    rows = history_rows(page)
+    # The logged-in editor's name is also in the page header, so look in the table only.
+    assert len(rows) == row.history.count() >= 2
+    edit, load = rows[0], rows[-1]
+    assert "Changed" in edit
+    assert "editor" in edit
+    assert "Edited for the history page." in edit
+    assert LOADER_USERNAME not in edit
+    assert "Created" in load
+    assert LOADER_USERNAME in load
+    assert "load_content: guidance.yaml" in load
 
 
 def test_reverting_from_admin_restores_the_earlier_answer(editor, client):

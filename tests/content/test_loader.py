@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.utils.module_loading import import_string
 
 from compounds.models import Compound
-from content.loader import ContentError, load_content
-from disorders.models import Disorder
+from content.loader import ContentError, FileReport, LoadReport, load_content
+from disorders.models import Disorder, ProfileFactor
 from guidance.models import Guidance, SafetyStatement
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,17 @@ def entry(entries: list[dict], slug: str) -> dict:
 
 def load(directory: Path | None = None, **options):
     return load_content(FILES, directory or settings.CONTENT_FIXTURES_DIR, **options)
+
+
+def file_report(report: LoadReport, name: str) -> FileReport:
+    """The part of ``report`` about the fixture file called ``name`` (e.g. "guidance.yaml")."""
+    [found] = [f for f in report.files if f.name == name]
+    return found
+
+
+def writes(report: LoadReport) -> dict[str, tuple[int, int]]:
+    """(created, updated) of each file the load wrote to."""
+    return {f.name: (f.created, f.updated) for f in report.files if f.created or f.updated}
 
 
 def test_a_second_load_changes_nothing():
@@ -85,7 +96,10 @@ def test_overwrite_replaces_an_editors_change_and_says_so():
 
     row.refresh_from_db()
     assert row.rationale.startswith("Cognitive behavioral techniques")
-    assert report.files[6].overwritten == ["guidance.guidance slug=general-cbt-integration"]
+    assert file_report(report, "guidance.yaml").overwritten == [
+        "guidance.guidance slug=general-cbt-integration"
+    ]
+    assert [f.name for f in report.files if f.overwritten] == ["guidance.yaml"]
 
 
 def test_a_row_an_editor_deleted_is_not_brought_back_unless_asked():
@@ -111,7 +125,7 @@ def test_a_fixture_change_updates_a_row_nobody_edited(fixtures_dir):
     report = load(fixtures_dir)
 
     assert Compound.objects.get(slug="ketamine").summary == "Updated summary (22)."
-    assert report.files[1].updated == 1
+    assert writes(report) == {"compounds.yaml": (0, 1)}
     assert not load(fixtures_dir).changed
 
 
@@ -125,7 +139,8 @@ def test_a_new_fixture_entry_is_created(fixtures_dir):
 
     report = load(fixtures_dir)
 
-    assert report.files[4].created == 1
+    assert writes(report) == {"profile_factors.yaml": (1, 0)}
+    assert ProfileFactor.objects.get(slug="new-factor").name == "New factor"
 
 
 def test_a_dry_run_reports_but_writes_nothing(fixtures_dir):
@@ -137,7 +152,7 @@ def test_a_dry_run_reports_but_writes_nothing(fixtures_dir):
 
     report = load(fixtures_dir, dry_run=True)
 
-    assert report.files[1].updated == 1
+    assert writes(report) == {"compounds.yaml": (0, 1)}
     assert Compound.objects.get(slug="ketamine").summary != "Updated summary (22)."
 
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_rejects_a_second_reference_with_the_same_doi_in_another_case():
     ReferenceFactory(doi="10.5555/ABC.1")
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="reference_unique_doi"):
         ReferenceFactory(doi="10.5555/abc.1")
 
 
@@ -21,22 +21,22 @@ def test_it_allows_many_references_without_a_doi():
 
 
 def test_it_rejects_a_duplicate_seed_number():
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="seed_number"):
         ReferenceFactory(seed_number=75)
 
 
 def test_the_database_rejects_a_reference_with_neither_seed_number_nor_doi():
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="reference_identifiable"):
         ReferenceFactory(seed_number=None, doi=None)
 
 
 def test_the_database_rejects_a_doi_that_does_not_start_with_the_doi_prefix():
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="reference_doi_format"):
         ReferenceFactory(doi="doi.org/10.1/x")
 
 
 def test_the_database_rejects_an_unknown_evidence_type():
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="reference_evidence_type_valid"):
         ReferenceFactory(evidence_type="anecdote")
 
 
@@ -44,7 +44,8 @@ def test_validation_names_a_malformed_doi():
     reference = ReferenceFactory.build(doi="10.12/not a doi")
     with pytest.raises(ValidationError) as excinfo:
         reference.full_clean()
-    assert "doi" in excinfo.value.message_dict
+    assert [error.code for error in excinfo.value.error_dict["doi"]] == ["invalid_doi"]
+    assert "Enter a DOI such as" in excinfo.value.message_dict["doi"][0]
 
 
 def test_validation_strips_a_pasted_resolver_prefix():

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from disorders.models import Disorder
 from guidance.models import Guidance
 from tests.admin_forms import guidance_form
 
@@ -44,12 +45,16 @@ def test_admin_explains_a_phase_the_modality_does_not_serve(editor):
     )
 
 
-def test_a_disorder_page_lists_its_guidance_inline(editor):
-    response = editor.get(
-        reverse("admin:disorders_disorder_change", args=[guidance_disorder_pk("ptsd")])
-    )
-    assert "ptsd-mdma-multimodal-integration" in response.content.decode()
-
-
-def guidance_disorder_pk(slug: str) -> int:
-    return Guidance.objects.filter(disorder__slug=slug).values_list("disorder_id", flat=True)[0]
+def test_a_disorder_page_lists_every_guidance_row_of_the_disorder_inline(editor):
+    disorder = Disorder.objects.get(slug="ptsd")
+    response = editor.get(reverse("admin:disorders_disorder_change", args=[disorder.pk]))
+    assert response.status_code == 200
+    [formset] = [
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Guidance
+    ]
+    slugs = {form.instance.slug for form in formset.forms}
+    assert slugs == set(disorder.guidance.values_list("slug", flat=True))
+    assert "ptsd-mdma-multimodal-integration" in slugs
+    assert 'value="ptsd-mdma-multimodal-integration"' in response.content.decode()

@@ -28,7 +28,7 @@ def test_guidance_rejects_a_pairing_already_stated_in_another_row():
 
 
 def test_guidance_rejects_an_unknown_phase_in_the_database():
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="guidance_phase_valid"):
         GuidanceFactory(phase="aftercare")
 
 

@@ -6,8 +6,12 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from compounds.models import Compound
+from disorders.models import Disorder
+from evidence.models import Reference
 from guidance.models import Guidance
-from tests.admin_forms import guidance_form
+from modalities.models import Modality
+from tests.admin_forms import change_page_data, guidance_form
 from tests.factories import GuidanceFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +32,24 @@ def test_fixture_guidance_is_published_with_a_date_and_no_reviewer():
     assert not any(row.reviewed_by_id for row in rows)
 
 
-def test_the_api_shows_each_row_s_publication_date(client):
+def api_time(moment) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def test_the_api_shows_each_row_s_publication_date_in_the_detail_and_the_list(client):
     row = Guidance.objects.get(slug="general-cbt-integration")
     body = client.get("/api/v1/guidance/general-cbt-integration/").json()
-    assert body["published_at"] == row.published_at.isoformat().replace("+00:00", "Z")
-    listed = client.get("/api/v1/guidance/", {"modality": "psychoeducation"}).json()
-    assert listed["results"][0]["published_at"]
+    assert body["published_at"] == api_time(row.published_at)
+    listed = client.get("/api/v1/guidance/", {"modality": "psychoeducation"}).json()["results"]
+    stored = dict(
+        Guidance.objects.filter(modality__slug="psychoeducation").values_list(
+            "slug", "published_at"
+        )
+    )
+    assert listed
+    assert {g["slug"]: g["published_at"] for g in listed} == {
+        slug: api_time(moment) for slug, moment in stored.items()
+    }
 
 
 def test_a_draft_never_reaches_the_public_api(client, draft):
@@ -56,35 +72,37 @@ def test_a_draft_never_reaches_the_recommendations(client, draft):
     assert draft.slug not in leads + supporting
 
 
-def test_the_modality_filter_ignores_draft_pairings(client):
-    GuidanceFactory(status="draft", published_at=None)
-    only_draft = GuidanceFactory(status="draft", published_at=None)
-    body = client.get("/api/v1/modalities/", {"disorder": only_draft.disorder.slug}).json()
-    assert body["count"] == 0
+def test_the_modality_filter_by_disorder_ignores_draft_pairings(client):
+    published = GuidanceFactory()
+    draft_row = GuidanceFactory(status="draft", published_at=None, disorder=published.disorder)
+    body = client.get("/api/v1/modalities/", {"disorder": published.disorder.slug}).json()
+    assert [m["slug"] for m in body["results"]] == [published.modality.slug]
+    assert draft_row.modality.slug != published.modality.slug
+
+
+def staff_member(django_user_model, username: str, *codenames: str):
+    """A staff user with exactly these permissions, and a client logged in as them."""
+    user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
+    permissions = Permission.objects.filter(codename__in=codenames)
+    assert sorted(permissions.values_list("codename", flat=True)) == sorted(codenames)
+    user.user_permissions.add(*permissions)
+    client = Client()
+    client.force_login(user)
+    return user, client
+
+
+EDIT_GUIDANCE = ("add_guidance", "change_guidance", "view_guidance")
+EDIT_DISORDERS = ("change_disorder", "view_disorder")
 
 
 @pytest.fixture
 def reviewer(django_user_model):
-    user = django_user_model.objects.create_user("reviewer", password="pw", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            codename__in=["change_guidance", "view_guidance", "publish_guidance"]
-        )
-    )
-    client = Client()
-    client.force_login(user)
-    return user, client
+    return staff_member(django_user_model, "reviewer", *EDIT_GUIDANCE, "publish_guidance")
 
 
 @pytest.fixture
 def writer(django_user_model):
-    user = django_user_model.objects.create_user("writer", password="pw", is_staff=True)
-    user.user_permissions.add(
-        *Permission.objects.filter(codename__in=["change_guidance", "view_guidance"])
-    )
-    client = Client()
-    client.force_login(user)
-    return user, client
+    return staff_member(django_user_model, "writer", *EDIT_GUIDANCE)
 
 
 def test_a_reviewer_publishing_a_draft_is_recorded_as_its_reviewer(client, draft, reviewer):
@@ -130,8 +148,7 @@ def test_an_edit_by_a_writer_does_not_restamp_a_published_row(writer):
 
 
 def test_a_writer_cannot_publish_by_reverting_to_a_published_version(draft, writer):
-    user, browser = writer
-    user.user_permissions.add(Permission.objects.get(codename="change_guidance"))
+    _, browser = writer
     published = draft.history.filter(status="published").first()
     url = reverse("admin:guidance_guidance_simple_history", args=[draft.pk, published.history_id])
     response = browser.post(url, guidance_form(published.instance))
@@ -159,6 +176,113 @@ def test_unpublishing_a_fixture_row_survives_the_next_load(draft):
     assert draft.status == "draft"
 
 
-def test_new_rows_start_as_drafts():
-    row = Guidance(slug="x")
-    assert row.status == "draft"
+def new_row_fields(slug: str) -> dict:
+    """What an editor types for a new alcohol-use-disorder + ketamine row (a new pairing)."""
+    return {
+        "slug": slug,
+        "compound": Compound.objects.get(slug="ketamine").pk,
+        "modality": Modality.objects.get(slug="psychoeducation").pk,
+        "phase": "preparation",
+        "strength": "proposal",
+        "rationale": "Added in admin.",
+        "references": [Reference.objects.get(seed_number=75).pk],
+    }
+
+
+def test_a_row_a_reviewer_adds_without_choosing_a_status_is_a_draft(client, reviewer):
+    _, browser = reviewer
+    url = reverse("admin:guidance_guidance_add")
+    page = browser.get(url)
+    assert 'name="status"' in page.content.decode()  # a reviewer could choose "published"
+    data = {
+        **change_page_data(page),
+        **new_row_fields("aud-ketamine-psychoeducation-preparation"),
+        "disorder": Disorder.objects.get(slug="alcohol-use-disorder").pk,
+    }
+
+    assert browser.post(url, data).status_code == 302
+
+    row = Guidance.objects.get(slug="aud-ketamine-psychoeducation-preparation")
+    assert (row.status, row.published_at, row.reviewed_by) == ("draft", None, None)
+    assert client.get(f"/api/v1/guidance/{row.slug}/").status_code == 404
+
+
+# Editing guidance inline on a disorder's page obeys the same publication rule.
+
+
+def disorder_page(browser, disorder_id: int):
+    """The disorder's admin change page: its URL, the page, and the guidance formset's prefix."""
+    url = reverse("admin:disorders_disorder_change", args=[disorder_id])
+    page = browser.get(url)
+    assert page.status_code == 200
+    [formset] = [
+        inline.formset
+        for inline in page.context["inline_admin_formsets"]
+        if inline.formset.model is Guidance
+    ]
+    return url, page, formset
+
+
+def inline_prefix(formset, row: Guidance) -> str:
+    [form] = [form for form in formset.forms if form.instance.pk == row.pk]
+    return form.prefix
+
+
+@pytest.fixture
+def inline_writer(django_user_model):
+    """An editor of disorders and guidance who may not publish."""
+    return staff_member(django_user_model, "inline-writer", *EDIT_GUIDANCE, *EDIT_DISORDERS)
+
+
+@pytest.fixture
+def inline_reviewer(django_user_model):
+    return staff_member(
+        django_user_model, "inline-reviewer", *EDIT_GUIDANCE, *EDIT_DISORDERS, "publish_guidance"
+    )
+
+
+def test_a_writer_cannot_publish_a_draft_inline_on_the_disorder_page(client, draft, inline_writer):
+    _, browser = inline_writer
+    url, page, formset = disorder_page(browser, draft.disorder_id)
+    prefix = inline_prefix(formset, draft)
+    data = change_page_data(page)
+    data.update({f"{prefix}-status": "published", f"{prefix}-rationale": "Edited inline."})
+
+    assert browser.post(url, data).status_code == 302
+
+    draft.refresh_from_db()
+    assert draft.rationale == "Edited inline."  # the inline row was saved...
+    assert (draft.status, draft.published_at, draft.reviewed_by) == ("draft", None, None)
+    assert client.get(f"/api/v1/guidance/{draft.slug}/").status_code == 404  # ...as a draft
+
+
+def test_a_writer_cannot_add_a_published_row_inline_on_the_disorder_page(client, inline_writer):
+    _, browser = inline_writer
+    disorder = Disorder.objects.get(slug="alcohol-use-disorder")
+    url, page, formset = disorder_page(browser, disorder.pk)
+    data = change_page_data(page)
+    new = f"{formset.prefix}-{len(formset.forms)}"
+    data[f"{formset.prefix}-TOTAL_FORMS"] = len(formset.forms) + 1
+    fields = {**new_row_fields("aud-ketamine-inline-row"), "status": "published"}
+    data.update({f"{new}-{name}": value for name, value in fields.items()})
+
+    assert browser.post(url, data).status_code == 302
+
+    row = Guidance.objects.get(slug="aud-ketamine-inline-row")
+    assert row.disorder == disorder
+    assert (row.status, row.published_at, row.reviewed_by) == ("draft", None, None)
+    assert client.get("/api/v1/guidance/aud-ketamine-inline-row/").status_code == 404
+
+
+def test_a_reviewer_publishing_inline_is_recorded_as_its_reviewer(client, draft, inline_reviewer):
+    user, browser = inline_reviewer
+    url, page, formset = disorder_page(browser, draft.disorder_id)
+    data = change_page_data(page)
+    data[f"{inline_prefix(formset, draft)}-status"] = "published"
+
+    assert browser.post(url, data).status_code == 302
+
+    draft.refresh_from_db()
+    assert (draft.status, draft.reviewed_by) == ("published", user)
+    assert draft.published_at is not None
+    assert client.get(f"/api/v1/guidance/{draft.slug}/").status_code == 200

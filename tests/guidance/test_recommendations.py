@@ -56,9 +56,11 @@ def guidance(
     )
 
 
-def plan_for(world, *, disorder="disorder", compound="drug", profile=()):
+def plan_for(world, *, disorder="disorder", compound="drug", profile=(), reverse_rows=False):
+    """The plan built from the test's rows (``t-*``), read in slug order or, if asked, reversed."""
+    rows = list(Guidance.objects.filter(slug__startswith="t-").order_by("slug"))
     content = GuidanceContent(
-        guidance=list(Guidance.objects.filter(slug__startswith="t-")),
+        guidance=rows[::-1] if reverse_rows else rows,
         safety_statements=list(SafetyStatement.objects.filter(slug__startswith="t-")),
         parents=dict(Disorder.objects.values_list("id", "parent_id")),
         minimum_standards=list(Modality.objects.exclude(minimum_standard_phase="")),
@@ -131,13 +133,23 @@ def test_a_parent_disorder_s_guidance_applies_to_its_subtype_slightly_discounted
     assert plan.recommendations[0].lead.inherited_from is None
 
 
-def test_ties_break_by_phase_then_modality_name_then_slug(world):
-    guidance(world, "t-b", "beta")
-    guidance(world, "t-a2", "alpha", refs=[world["opinion"]])
-    guidance(world, "t-prep", "education", phase="preparation")
+def test_ties_break_by_phase_then_modality_name_then_slug_whatever_order_rows_are_read_in(world):
+    # Every row scores the same (general, proposal, expert opinion). The slugs run against the
+    # modality names (beta's row sorts first by slug), so only the modality name can put alpha
+    # first; two alpha rows in one phase merge, and only the slug decides which one leads.
+    guidance(world, "t-a-beta", "beta")
+    guidance(world, "t-z-alpha", "alpha")
+    guidance(world, "t-m-alpha", "alpha")
+    guidance(world, "t-z-prep", "education", phase="preparation")
+    expected = [("t-z-prep", []), ("t-m-alpha", ["t-z-alpha"]), ("t-a-beta", [])]
 
-    assert ranked(plan_for(world)) == ["t-prep", "t-a2", "t-b"]
-    assert ranked(plan_for(world)) == ranked(plan_for(world))
+    for reverse_rows in (False, True):
+        plan = plan_for(world, reverse_rows=reverse_rows)
+        assert len({item.score for item in plan.recommendations}) == 1
+        assert [
+            (item.lead.guidance.slug, [m.guidance.slug for m in item.supporting])
+            for item in plan.recommendations
+        ] == expected, f"rows read {'reversed' if reverse_rows else 'in slug order'}"
 
 
 def test_rows_for_the_same_modality_and_phase_merge_under_the_best(world):

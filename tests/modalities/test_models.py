@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_database_rejects_a_modality_that_serves_no_phase():
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="modality_serves_a_phase"):
         ModalityFactory(serves_integration=False)
 
 
@@ -20,7 +20,7 @@ def test_phases_are_listed_in_treatment_order():
 
 
 def test_it_rejects_an_unknown_lineage():
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError, match="modality_lineage_valid"):
         ModalityFactory(lineage="astrology")
 
 
