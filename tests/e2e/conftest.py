@@ -65,13 +65,20 @@ class Page:
         self.failed_requests: list[str] = []
         self.console_errors: list[str] = []
         page.route("**/*", self._only_the_service)
-        page.on("requestfailed", lambda r: self.failed_requests.append(f"{r.url} {r.failure}"))
+        page.on("requestfailed", self._failed)
         page.on(
             "response",
             lambda r: r.status >= 400 and self.failed_requests.append(f"{r.url} {r.status}"),
         )
         page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
         page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+    def _failed(self, request) -> None:
+        # ERR_ABORTED is the browser cancelling a request itself, as when a click navigates away
+        # while an icon is still loading; the server never failed it. Blocked requests are
+        # recorded by the route handler.
+        if request.failure != "net::ERR_ABORTED":
+            self.failed_requests.append(f"{request.url} {request.failure}")
 
     def _only_the_service(self, route):
         if route.request.url.startswith(self.base):
