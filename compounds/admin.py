@@ -12,12 +12,20 @@ class CompoundMechanismInline(admin.StackedInline):
     form = CitedModelForm
     extra = 0
     autocomplete_fields = ("compound", "mechanism", "references")
-    fields = ("compound", "mechanism", "evidence_basis", "summary", "references")
+    fields = (
+        "compound",
+        "mechanism",
+        "evidence_basis",
+        "summary",
+        "references",
+        "provenance",
+        "locator",
+    )
 
 
 @admin.register(Compound)
 class CompoundAdmin(ContentAdmin):
-    list_display = ("name", "slug", "compound_class", "plasticity_window")
+    list_display = ("name", "slug", "compound_class", "plasticity_onset")
     list_filter = ("compound_class",)
     search_fields = ("name", "slug", "synonyms", "summary")
     prepopulated_fields = {"slug": ("name",)}
@@ -25,25 +33,28 @@ class CompoundAdmin(ContentAdmin):
     inlines = (CompoundMechanismInline,)
     fieldsets = (
         (None, {"fields": ("name", "slug", "compound_class", "synonyms", "primary_targets")}),
-        ("Summary", {"fields": ("summary", "references")}),
+        ("Summary", {"fields": ("summary", "references", "provenance", "locator")}),
         (
-            "Plasticity window",
+            "Plasticity after one dose",
             {
                 "fields": (
-                    ("plasticity_window_min_hours", "plasticity_window_max_hours"),
-                    "plasticity_window_statement",
+                    ("plasticity_onset_min_hours", "plasticity_onset_max_hours"),
+                    ("plasticity_window_duration_hours", "plasticity_window_duration_note"),
+                    "plasticity_statement",
                     "plasticity_window_references",
+                    "plasticity_provenance",
+                    "plasticity_locator",
                 )
             },
         ),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
-    @admin.display(description="Plasticity window")
-    def plasticity_window(self, obj: Compound) -> str:
-        if not obj.has_plasticity_window:
+    @admin.display(description="Plasticity appears within")
+    def plasticity_onset(self, obj: Compound) -> str:
+        if not obj.has_plasticity_onset:
             return "not stated"
-        return f"{obj.plasticity_window_min_hours} to {obj.plasticity_window_max_hours} h"
+        return f"{obj.plasticity_onset_min_hours} to {obj.plasticity_onset_max_hours} h"
 
 
 @admin.register(Mechanism)

@@ -5,19 +5,33 @@ from typing import Any
 from compounds.models import Compound, CompoundMechanism, Mechanism
 from content.loader import Child, ContentFile, ForeignKey, Spec
 
+# The nested ``plasticity`` mapping of a compound entry and the model column each key fills.
+PLASTICITY_KEYS = {
+    "onset_min_hours": "plasticity_onset_min_hours",
+    "onset_max_hours": "plasticity_onset_max_hours",
+    "window_duration_hours": "plasticity_window_duration_hours",
+    "window_duration_note": "plasticity_window_duration_note",
+    "statement": "plasticity_statement",
+    "references": "plasticity_window_references",
+    "provenance": "plasticity_provenance",
+    "locator": "plasticity_locator",
+}
+
 
 def _prepare_compound(entry: dict[str, Any]) -> dict[str, Any]:
-    """Flatten the nested plasticity_window mapping into the model's columns."""
-    window = entry.pop("plasticity_window", None) or {}
-    if not isinstance(window, dict):
-        raise ValueError("plasticity_window must be a mapping")
-    unknown = set(window) - {"min_hours", "max_hours", "statement", "references"}
+    """Flatten the nested plasticity mapping into the model's columns."""
+    plasticity = entry.pop("plasticity", None) or {}
+    if not isinstance(plasticity, dict):
+        raise ValueError("plasticity must be a mapping")
+    unknown = set(plasticity) - set(PLASTICITY_KEYS)
     if unknown:
-        raise ValueError(f"plasticity_window has unknown field(s) {', '.join(sorted(unknown))}")
-    entry["plasticity_window_min_hours"] = window.get("min_hours")
-    entry["plasticity_window_max_hours"] = window.get("max_hours")
-    entry["plasticity_window_statement"] = window.get("statement", "")
-    entry["plasticity_window_references"] = window.get("references", [])
+        raise ValueError(
+            f"plasticity has unknown field(s) {', '.join(sorted(unknown))}; "
+            f"accepted: {', '.join(PLASTICITY_KEYS)}"
+        )
+    for key, column in PLASTICITY_KEYS.items():
+        if key in plasticity:
+            entry[column] = plasticity[key]
     return entry
 
 
@@ -29,9 +43,11 @@ COMPOUNDS = ContentFile(
             "name",
             "compound_class",
             "summary",
-            "plasticity_window_min_hours",
-            "plasticity_window_max_hours",
-            "plasticity_window_statement",
+            "plasticity_onset_min_hours",
+            "plasticity_onset_max_hours",
+            "plasticity_window_duration_hours",
+            "plasticity_window_duration_note",
+            "plasticity_statement",
         ),
         text_lists=("synonyms", "primary_targets"),
         citations=("references", "plasticity_window_references"),

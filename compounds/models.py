@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from content.models import ContentModel
+from content.models import ContentModel, Statement, locator_field, provenance_field
 from content.text import lines
 from evidence.models import Reference
 
@@ -36,10 +36,10 @@ class Compound(ContentModel):
 
     _history_m2m_fields = ["references", "plasticity_window_references"]
 
-    CITED_FIELDS = {
-        "summary": "references",
-        "plasticity_window_statement": "plasticity_window_references",
-    }
+    STATEMENTS = (
+        Statement("summary", "references"),
+        Statement("plasticity_statement", "plasticity_window_references", "plasticity"),
+    )
 
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100, unique=True)
@@ -48,20 +48,40 @@ class Compound(ContentModel):
     primary_targets = models.TextField(help_text="Primary molecular targets, one per line.")
     summary = models.TextField()
     references = models.ManyToManyField(Reference, related_name="compounds")
-    plasticity_window_min_hours = models.PositiveSmallIntegerField(
+    provenance = provenance_field()
+    locator = locator_field()
+    # When plasticity appears after one dose (a time to effect), and how long the window it opens
+    # stays open: two different things, kept apart so no client reads the onset as a closing time.
+    plasticity_onset_min_hours = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Earliest hour after a single dose the window is stated for.",
+        help_text="Earliest hour after a single dose by which the sources state plasticity "
+        "effects appear (time to effect, not a window's end).",
     )
-    plasticity_window_max_hours = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Latest hour after a single dose the window is stated for."
-    )
-    plasticity_window_statement = models.TextField(
+    plasticity_onset_max_hours = models.PositiveSmallIntegerField(
+        null=True,
         blank=True,
-        help_text="What the sources say about this compound's plasticity window, or that they "
-        "state none.",
+        help_text="Latest hour after a single dose by which the sources state plasticity effects "
+        "appear (time to effect, not a window's end).",
+    )
+    plasticity_window_duration_hours = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="How long the window of plasticity stays open, in hours, only where a source "
+        "states it; empty otherwise.",
+    )
+    plasticity_window_duration_note = models.TextField(
+        blank=True,
+        help_text="What the sources say, or do not say, about how long the window stays open.",
+    )
+    plasticity_statement = models.TextField(
+        blank=True,
+        help_text="What the sources say about this compound's plasticity after one dose, or that "
+        "they state nothing.",
     )
     plasticity_window_references = models.ManyToManyField(Reference, blank=True, related_name="+")
+    plasticity_provenance = provenance_field()
+    plasticity_locator = locator_field()
     mechanisms = models.ManyToManyField(
         "Mechanism", through="CompoundMechanism", related_name="compounds"
     )
@@ -76,17 +96,17 @@ class Compound(ContentModel):
             models.CheckConstraint(
                 condition=(
                     models.Q(
-                        plasticity_window_min_hours__isnull=True,
-                        plasticity_window_max_hours__isnull=True,
+                        plasticity_onset_min_hours__isnull=True,
+                        plasticity_onset_max_hours__isnull=True,
                     )
                     | models.Q(
-                        plasticity_window_min_hours__isnull=False,
-                        plasticity_window_max_hours__isnull=False,
-                        plasticity_window_min_hours__lte=models.F("plasticity_window_max_hours"),
+                        plasticity_onset_min_hours__isnull=False,
+                        plasticity_onset_max_hours__isnull=False,
+                        plasticity_onset_min_hours__lte=models.F("plasticity_onset_max_hours"),
                     )
                 ),
-                name="compound_plasticity_window_range",
-                violation_error_message="Give both ends of the plasticity window, earliest first, "
+                name="compound_plasticity_onset_range",
+                violation_error_message="Give both ends of the time to effect, earliest first, "
                 "or neither.",
             ),
         ]
@@ -105,9 +125,9 @@ class Compound(ContentModel):
         return lines(self.primary_targets)
 
     @property
-    def has_plasticity_window(self) -> bool:
-        """Return whether the sources state a plasticity window for this compound."""
-        return self.plasticity_window_min_hours is not None
+    def has_plasticity_onset(self) -> bool:
+        """Return whether the sources state when plasticity appears after a dose."""
+        return self.plasticity_onset_min_hours is not None
 
 
 class Mechanism(ContentModel):
@@ -115,13 +135,15 @@ class Mechanism(ContentModel):
 
     _history_m2m_fields = ["references"]
 
-    CITED_FIELDS = {"description": "references"}
+    STATEMENTS = (Statement("description", "references"),)
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=150, unique=True)
     level = models.CharField(max_length=20, choices=MechanismLevel.choices)
     description = models.TextField()
     references = models.ManyToManyField(Reference, related_name="mechanisms")
+    provenance = provenance_field()
+    locator = locator_field()
 
     class Meta:
         ordering = ["name"]
@@ -140,7 +162,7 @@ class CompoundMechanism(ContentModel):
 
     _history_m2m_fields = ["references"]
 
-    CITED_FIELDS = {"summary": "references"}
+    STATEMENTS = (Statement("summary", "references"),)
 
     compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="mechanism_links")
     mechanism = models.ForeignKey(
@@ -149,6 +171,8 @@ class CompoundMechanism(ContentModel):
     evidence_basis = models.CharField(max_length=20, choices=EvidenceBasis.choices)
     summary = models.TextField(help_text="What the sources show of this compound and mechanism.")
     references = models.ManyToManyField(Reference, related_name="compound_mechanisms")
+    provenance = provenance_field()
+    locator = locator_field()
 
     class Meta:
         ordering = ["compound__name", "mechanism__name"]

@@ -271,6 +271,11 @@ SPECTACULAR_SETTINGS = {
         "EvidenceTypeEnum": "evidence.models.EvidenceType",
         "SeverityEnum": "guidance.models.Severity",
         "SpecificityEnum": "guidance.recommendations.Specificity",
+        "ProvenanceEnum": "content.models.Provenance",
+        "CertaintyEnum": "guidance.grading.Certainty",
+        "KindEnum": "guidance.grading.Kind",
+        "DirectionEnum": "guidance.grading.Direction",
+        "CompoundClassEnum": "compounds.models.CompoundClass",
     },
 }
 
@@ -282,6 +287,9 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 # Where the content loader reads the article's structured content from, and in which order:
 # each file may cite rows loaded by the files before it.
 CONTENT_FIXTURES_DIR = Path(env_str("CONTENT_FIXTURES_DIR") or BASE_DIR / "fixtures")
+# How a cited statement's provenance and locator are checked, by the loader and admin alike: the
+# evidence app owns the article and knows its sentences.
+CONTENT_STATEMENT_CHECK = "evidence.provenance.statement_problems"
 CONTENT_FILES = [
     "evidence.content.REFERENCES",
     "compounds.content.COMPOUNDS",

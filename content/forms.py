@@ -1,21 +1,39 @@
 """Admin forms shared by every content model."""
 
 from django import forms
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from content.models import statements_of
 
 
 class CitedModelForm(forms.ModelForm):
-    """A model form that refuses a statement saved without a reference.
+    """A model form that refuses a statement saved without a reference, or with a provenance and
+    locator that misstate who states it.
 
-    Reads the model's ``CITED_FIELDS`` ({text field: references field}), the same declaration the
-    content loader checks, so admin and fixtures enforce one rule.
+    Reads the model's ``STATEMENTS``, the same declaration the content loader checks, and runs the
+    same check (``settings.CONTENT_STATEMENT_CHECK``), so admin and fixtures enforce one rule.
     """
 
     def clean(self):
         cleaned = super().clean()
-        for text_field, refs_field in getattr(self._meta.model, "CITED_FIELDS", {}).items():
-            if text_field not in self.fields or refs_field not in self.fields:
+        check = import_string(settings.CONTENT_STATEMENT_CHECK)
+        for statement in statements_of(self._meta.model):
+            if statement.text not in self.fields or statement.references not in self.fields:
                 continue
-            if cleaned.get(text_field) and not cleaned.get(refs_field):
-                label = self.fields[text_field].label or text_field
-                self.add_error(refs_field, f"Cite at least one reference for “{label}”.")
+            text, references = cleaned.get(statement.text), cleaned.get(statement.references)
+            if text and not references:
+                label = self.fields[statement.text].label or statement.text
+                self.add_error(statement.references, f"Cite at least one reference for “{label}”.")
+                continue
+            if statement.provenance not in self.fields:
+                continue
+            for problem in check(
+                text=text or "",
+                provenance=cleaned.get(statement.provenance) or "",
+                locator=cleaned.get(statement.locator) or "",
+                references=list(references or []),
+            ):
+                field = statement.provenance if "provenance" in problem else statement.locator
+                self.add_error(field if field in self.fields else None, problem)
         return cleaned

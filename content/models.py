@@ -1,7 +1,64 @@
-"""What the content loader wrote, so it can tell an editor's change from its own."""
+"""The base of every content model, who says each statement, and what the loader wrote."""
+
+from dataclasses import dataclass
 
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+
+class Provenance(models.TextChoices):
+    """Who says a statement: the source article, one of its cited papers, or an editor."""
+
+    ARTICLE = "article", "The article states it"
+    CITED_SOURCE = "cited_source", "A cited reference states it; the article does not"
+    EDITORIAL = "editorial", "An editor's inference, not stated by any source"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A cited text field of a content model and the fields that say who states it and where.
+
+    ``prefix`` names the provenance and locator fields: none for a model's main statement
+    (``provenance``, ``locator``), e.g. ``plasticity`` for ``plasticity_provenance``.
+    """
+
+    text: str
+    references: str
+    prefix: str = ""
+
+    @property
+    def provenance(self) -> str:
+        return f"{self.prefix}_provenance" if self.prefix else "provenance"
+
+    @property
+    def locator(self) -> str:
+        return f"{self.prefix}_locator" if self.prefix else "locator"
+
+
+def statements_of(model) -> tuple[Statement, ...]:
+    """Return the cited statements a model declares (``STATEMENTS``), none for other models."""
+    return getattr(model, "STATEMENTS", ())
+
+
+def provenance_field() -> models.CharField:
+    """Who states the statement; empty only while its text is empty."""
+    return models.CharField(
+        max_length=20,
+        choices=Provenance.choices,
+        blank=True,
+        help_text="Who states it: the article, a cited reference (not the article), or an "
+        "editor's inference.",
+    )
+
+
+def locator_field() -> models.TextField:
+    """Where the statement is stated, one item per line."""
+    return models.TextField(
+        blank=True,
+        help_text="Where it is stated, one item per line. Article: its sentences, verbatim. "
+        "Cited source: '[N] the part of reference N that supports it' (its title or a summary "
+        "line). Editorial: the reasoning.",
+    )
 
 
 class ContentModel(models.Model):

@@ -21,12 +21,29 @@ class DisorderAdmin(ContentAdmin):
     )
     fieldsets = (
         (None, {"fields": ("name", "slug", "category", "parent", "icd11_code")}),
-        ("Habitual patterns", {"fields": ("habitual_patterns", "habitual_patterns_references")}),
+        (
+            "Habitual patterns",
+            {
+                "fields": (
+                    "habitual_patterns",
+                    "habitual_patterns_references",
+                    "habitual_patterns_provenance",
+                    "habitual_patterns_locator",
+                )
+            },
+        ),
         (
             "Maladaptive-plasticity risk",
-            {"fields": ("plasticity_risk", "plasticity_risk_references")},
+            {
+                "fields": (
+                    "plasticity_risk",
+                    "plasticity_risk_references",
+                    "plasticity_risk_provenance",
+                    "plasticity_risk_locator",
+                )
+            },
         ),
-        ("Evidence", {"fields": ("evidence_summary", "references")}),
+        ("Evidence", {"fields": ("evidence_summary", "references", "provenance", "locator")}),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
-from content.models import ContentModel
+from content.models import ContentModel, Statement, locator_field, provenance_field
 from evidence.models import Reference
 
 validate_icd11 = RegexValidator(
@@ -55,11 +55,11 @@ class Disorder(ContentModel):
         "references",
     ]
 
-    CITED_FIELDS = {
-        "habitual_patterns": "habitual_patterns_references",
-        "plasticity_risk": "plasticity_risk_references",
-        "evidence_summary": "references",
-    }
+    STATEMENTS = (
+        Statement("habitual_patterns", "habitual_patterns_references", "habitual_patterns"),
+        Statement("plasticity_risk", "plasticity_risk_references", "plasticity_risk"),
+        Statement("evidence_summary", "references"),
+    )
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=150, unique=True)
@@ -85,17 +85,23 @@ class Disorder(ContentModel):
         "empty where the sources are silent.",
     )
     habitual_patterns_references = models.ManyToManyField(Reference, blank=True, related_name="+")
+    habitual_patterns_provenance = provenance_field()
+    habitual_patterns_locator = locator_field()
     plasticity_risk = models.TextField(
         "maladaptive-plasticity risk",
         blank=True,
         help_text="How plasticity can entrench the disorder; empty where the sources are silent.",
     )
     plasticity_risk_references = models.ManyToManyField(Reference, blank=True, related_name="+")
+    plasticity_risk_provenance = provenance_field()
+    plasticity_risk_locator = locator_field()
     evidence_summary = models.TextField(
         help_text="What the sources offer on psychoplastogen treatment of this disorder, "
         "including when they offer nothing.",
     )
     references = models.ManyToManyField(Reference, related_name="disorders")
+    provenance = provenance_field()
+    locator = locator_field()
 
     class Meta:
         ordering = ["name"]
@@ -127,12 +133,14 @@ class ProfileFactor(ContentModel):
 
     _history_m2m_fields = ["references"]
 
-    CITED_FIELDS = {"description": "references"}
+    STATEMENTS = (Statement("description", "references"),)
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=150, unique=True)
     description = models.TextField()
     references = models.ManyToManyField(Reference, related_name="profile_factors")
+    provenance = provenance_field()
+    locator = locator_field()
 
     class Meta:
         ordering = ["name"]

@@ -1,9 +1,9 @@
 from django.contrib import admin, messages
 
 from content.admin import ContentAdmin
-from content.forms import CitedModelForm
 from disorders.admin import DisorderAdmin
 from disorders.models import Disorder
+from guidance.forms import GuidanceForm
 from guidance.models import Guidance, SafetyStatement
 from guidance.services import PUBLISH_PERMISSION, guidance_apply_status, guidance_publish
 
@@ -14,7 +14,7 @@ class GuidanceInline(admin.StackedInline):
     """A disorder's guidance rows, edited in place (new rows start as drafts)."""
 
     model = Guidance
-    form = CitedModelForm
+    form = GuidanceForm
     fk_name = "disorder"
     extra = 0
     autocomplete_fields = ("compound", "profile_factor", "modality", "references")
@@ -24,6 +24,8 @@ class GuidanceInline(admin.StackedInline):
         ("modality", "phase", "strength"),
         "rationale",
         "references",
+        ("provenance", "locator"),
+        ("kind", "direction", "certainty", "certainty_rationale"),
         ("status", "published_at", "reviewed_by"),
     )
 
@@ -58,6 +60,7 @@ class DisorderWithGuidanceAdmin(DisorderAdmin):
 
 @admin.register(Guidance)
 class GuidanceAdmin(ContentAdmin):
+    form = GuidanceForm
     list_display = (
         "slug",
         "status",
@@ -77,7 +80,24 @@ class GuidanceAdmin(ContentAdmin):
     fieldsets = (
         (None, {"fields": ("slug",)}),
         ("Scope (leave all empty for general guidance)", {"fields": SCOPE_FILTERS}),
-        ("Pairing", {"fields": ("modality", "phase", "strength", "rationale", "references")}),
+        (
+            "Pairing",
+            {
+                "fields": (
+                    "modality",
+                    "phase",
+                    "strength",
+                    "rationale",
+                    "references",
+                    "provenance",
+                    "locator",
+                )
+            },
+        ),
+        (
+            "Grading (GRADE; the rules in guidance/grading.py bound the certainty)",
+            {"fields": ("kind", "direction", "certainty", "certainty_rationale")},
+        ),
         (
             "Publication (drafts never reach the API or the plans)",
             {"fields": ("status", "published_at", "reviewed_by")},
@@ -111,6 +131,6 @@ class SafetyStatementAdmin(ContentAdmin):
     fieldsets = (
         (None, {"fields": ("slug", "title", "severity", "trigger")}),
         ("Scope (leave all empty for every plan)", {"fields": SCOPE_FILTERS}),
-        ("Statement", {"fields": ("message", "references")}),
+        ("Statement", {"fields": ("message", "references", "provenance", "locator")}),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )

@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from compounds.models import Compound
-from content.models import ContentModel
+from compounds.models import Compound, CompoundClass
+from content.models import ContentModel, Statement, locator_field, provenance_field
 from disorders.models import Disorder, ProfileFactor
 from evidence.models import Reference
+from guidance.grading import Certainty, Direction, Kind
 from modalities.models import Modality, TreatmentPhase
 
 
@@ -46,7 +47,7 @@ class Guidance(ContentModel):
 
     _history_m2m_fields = ["references"]
 
-    CITED_FIELDS = {"rationale": "references"}
+    STATEMENTS = (Statement("rationale", "references"),)
 
     slug = models.SlugField(max_length=120, unique=True)
     disorder = models.ForeignKey(
@@ -63,6 +64,28 @@ class Guidance(ContentModel):
     rationale = models.TextField()
     strength = models.CharField(max_length=30, choices=GuidanceStrength.choices)
     references = models.ManyToManyField(Reference, related_name="guidance")
+    provenance = provenance_field()
+    locator = locator_field()
+    kind = models.CharField(
+        max_length=30,
+        choices=Kind.choices,
+        default=Kind.RESEARCH_CONTEXT,
+        help_text="A recommendation, a good practice statement (a minimum standard), a pairing "
+        "proposed or studied only in research, or no recommendation.",
+    )
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.FOR)
+    certainty = models.CharField(
+        max_length=20,
+        choices=Certainty.choices,
+        blank=True,
+        help_text="GRADE certainty of the evidence; empty for a good practice statement. The "
+        "rules in guidance/grading.py set the highest value allowed.",
+    )
+    certainty_rationale = models.TextField(
+        blank=True,
+        help_text="Why the evidence is this certain: the design of the strongest reference, "
+        "indirectness (preclinical, another population), a single small study, null results.",
+    )
     status = models.CharField(
         max_length=20,
         choices=PublicationStatus.choices,
@@ -103,6 +126,17 @@ class Guidance(ContentModel):
             models.CheckConstraint(
                 condition=models.Q(strength__in=GuidanceStrength.values),
                 name="guidance_strength_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=Kind.values), name="guidance_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(direction__in=Direction.values),
+                name="guidance_direction_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(certainty="") | models.Q(certainty__in=Certainty.values),
+                name="guidance_certainty_valid",
             ),
         ]
 
@@ -172,7 +206,7 @@ class SafetyStatement(ContentModel):
 
     _history_m2m_fields = ["references"]
 
-    CITED_FIELDS = {"message": "references"}
+    STATEMENTS = (Statement("message", "references"),)
 
     slug = models.SlugField(
         max_length=80, unique=True, help_text="Stable code clients can match on."
@@ -189,6 +223,13 @@ class SafetyStatement(ContentModel):
     compound = models.ForeignKey(
         Compound, on_delete=models.PROTECT, null=True, blank=True, related_name="safety_statements"
     )
+    compound_class = models.CharField(
+        max_length=30,
+        choices=CompoundClass.choices,
+        blank=True,
+        help_text="Applies to every compound of this class (e.g. the classic psychedelics, as "
+        "research guidelines for them are scoped); leave empty for any class.",
+    )
     profile_factor = models.ForeignKey(
         ProfileFactor,
         on_delete=models.PROTECT,
@@ -197,6 +238,8 @@ class SafetyStatement(ContentModel):
         related_name="safety_statements",
     )
     references = models.ManyToManyField(Reference, related_name="safety_statements")
+    provenance = provenance_field()
+    locator = locator_field()
 
     class Meta:
         ordering = ["slug"]
@@ -208,6 +251,11 @@ class SafetyStatement(ContentModel):
             models.CheckConstraint(
                 condition=models.Q(trigger__in=SafetyTrigger.values),
                 name="safetystatement_trigger_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(compound_class="")
+                | models.Q(compound_class__in=CompoundClass.values),
+                name="safetystatement_compound_class_valid",
             ),
         ]
 

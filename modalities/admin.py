@@ -24,7 +24,10 @@ class ModalityAdmin(ContentAdmin):
     autocomplete_fields = ("references",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "lineage")}),
-        ("Content", {"fields": ("aims", "key_techniques", "references")}),
+        (
+            "Content",
+            {"fields": ("aims", "key_techniques", "references", "provenance", "locator")},
+        ),
         (
             "Treatment phases",
             {

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from content.models import ContentModel
+from content.models import ContentModel, Statement, locator_field, provenance_field
 from content.text import lines
 from evidence.models import Reference
 
@@ -61,7 +61,7 @@ class Modality(ContentModel):
 
     _history_m2m_fields = ["references"]
 
-    CITED_FIELDS = {"aims": "references"}
+    STATEMENTS = (Statement("aims", "references"),)
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=150, unique=True)
@@ -84,6 +84,8 @@ class Modality(ContentModel):
         "care; a plan without it in that phase warns that the content is incomplete.",
     )
     references = models.ManyToManyField(Reference, related_name="modalities")
+    provenance = provenance_field()
+    locator = locator_field()
 
     class Meta:
         ordering = ["name"]
