@@ -3,16 +3,17 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError as APIValidationError
 
 from api.params import NO_CONTROL_CHARACTERS_PATTERN
 from compounds.models import Compound, CompoundClass, Mechanism, MechanismLevel
-from content.models import valid_slugs
+from content.models import Provenance, statements_of, valid_slugs
 from disorders.models import Disorder, DisorderCategory, ProfileFactor
 from evidence.models import YEAR_RANGE, EvidenceType, Reference
+from guidance.grading import Certainty, Kind
 from guidance.models import Guidance, GuidanceStrength, SafetyStatement, Severity
 from modalities.models import PHASE_FIELDS, Modality, TreatmentPhase
 
@@ -54,6 +55,24 @@ class EnumFilter(django_filters.ChoiceFilter):
             {"invalid_choice": f"Unknown value %(value)r; valid: {valid}."},
         )
         super().__init__(choices=choices, **kwargs)
+
+
+class ProvenanceFilter(EnumFilter):
+    """Rows with a statement of this provenance (any of a row's statements)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "Rows with a statement of this provenance: article, cited_source or editorial.",
+        )
+        super().__init__(Provenance.choices, method=_with_provenance, **kwargs)
+
+
+def _with_provenance(queryset: QuerySet, name: str, value: str) -> QuerySet:
+    condition = Q()
+    for declared in statements_of(queryset.model):
+        condition |= Q(**{declared.provenance: value})
+    return queryset.filter(condition)
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -125,9 +144,11 @@ class StrictOrderingFilter(filters.OrderingFilter):
 class CompoundFilterSet(django_filters.FilterSet):
     compound_class = EnumFilter(CompoundClass.choices, help_text="Pharmacological class.")
 
+    provenance = ProvenanceFilter()
+
     class Meta:
         model = Compound
-        fields = ["compound_class"]
+        fields = ["compound_class", "provenance"]
 
 
 class MechanismFilterSet(django_filters.FilterSet):
@@ -136,17 +157,21 @@ class MechanismFilterSet(django_filters.FilterSet):
         Compound, field_name="compound_links__compound", help_text="Mechanisms of this compound."
     )
 
+    provenance = ProvenanceFilter()
+
     class Meta:
         model = Mechanism
-        fields = ["level", "compound"]
+        fields = ["level", "compound", "provenance"]
 
 
 class DisorderFilterSet(django_filters.FilterSet):
     category = EnumFilter(DisorderCategory.choices, help_text="Diagnostic family.")
 
+    provenance = ProvenanceFilter()
+
     class Meta:
         model = Disorder
-        fields = ["category"]
+        fields = ["category", "provenance"]
 
 
 class ModalityFilterSet(django_filters.FilterSet):
@@ -160,9 +185,11 @@ class ModalityFilterSet(django_filters.FilterSet):
         help_text="Modalities that published guidance pairs with this disorder.",
     )
 
+    provenance = ProvenanceFilter()
+
     class Meta:
         model = Modality
-        fields = ["phase", "disorder"]
+        fields = ["phase", "disorder", "provenance"]
 
     def filter_phase(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(**{PHASE_FIELDS[TreatmentPhase(value)]: True})
@@ -179,10 +206,23 @@ class GuidanceFilterSet(django_filters.FilterSet):
     profile_factor = SlugFilter(ProfileFactor, field_name="profile_factor")
     phase = EnumFilter(TreatmentPhase.choices, help_text="Treatment phase.")
     strength = EnumFilter(GuidanceStrength.choices, help_text="How the pairing is supported.")
+    kind = EnumFilter(Kind.choices, help_text="Recommendation, good practice statement, ...")
+    certainty = EnumFilter(Certainty.choices, help_text="GRADE certainty of the evidence.")
+    provenance = ProvenanceFilter()
 
     class Meta:
         model = Guidance
-        fields = ["disorder", "compound", "modality", "profile_factor", "phase", "strength"]
+        fields = [
+            "disorder",
+            "compound",
+            "modality",
+            "profile_factor",
+            "phase",
+            "strength",
+            "kind",
+            "certainty",
+            "provenance",
+        ]
 
 
 class ReferenceFilterSet(django_filters.FilterSet):
@@ -195,16 +235,21 @@ class ReferenceFilterSet(django_filters.FilterSet):
 
 
 class ProfileFactorFilterSet(django_filters.FilterSet):
+    provenance = ProvenanceFilter()
+
     class Meta:
         model = ProfileFactor
-        fields: list[str] = []
+        fields = ["provenance"]
 
 
 class SafetyStatementFilterSet(django_filters.FilterSet):
     severity = EnumFilter(Severity.choices, help_text="How strongly to flag it.")
+    compound_class = EnumFilter(CompoundClass.choices, help_text="Class of compound it covers.")
     disorder = SlugFilter(Disorder, field_name="disorder")
     compound = SlugFilter(Compound, field_name="compound")
 
+    provenance = ProvenanceFilter()
+
     class Meta:
         model = SafetyStatement
-        fields = ["severity", "disorder", "compound"]
+        fields = ["severity", "disorder", "compound", "compound_class", "provenance"]

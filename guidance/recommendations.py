@@ -22,6 +22,7 @@ from django.db.models import Q
 from compounds.models import Compound
 from disorders.models import Disorder, ProfileFactor, ancestry
 from evidence.models import EvidenceType, Reference, citations
+from guidance.grading import Certainty, overall_certainty
 from guidance.models import Guidance, GuidanceStrength, SafetyStatement, SafetyTrigger, Severity
 from modalities.models import Modality, TreatmentPhase, by_phase
 
@@ -79,22 +80,13 @@ STRENGTH_POINTS = {
     GuidanceStrength.PROPOSAL: 10,
     GuidanceStrength.INFERRED: 5,
 }
-# The design of the strongest reference behind a row: a tie-breaker between rows of equal
-# strength (a randomized trial ahead of an open-label one).
-EVIDENCE_POINTS = {
-    EvidenceType.RANDOMIZED_CONTROLLED_TRIAL: 10,
-    EvidenceType.RANDOMIZED_PILOT: 8,
-    EvidenceType.OPEN_LABEL_TRIAL: 6,
-    EvidenceType.PROOF_OF_CONCEPT_STUDY: 5,
-    EvidenceType.OBSERVATIONAL_STUDY: 4,
-    EvidenceType.HUMAN_IMAGING_STUDY: 4,
-    EvidenceType.SYSTEMATIC_REVIEW: 3,
-    EvidenceType.NARRATIVE_REVIEW: 2,
-    EvidenceType.TREATMENT_MANUAL: 2,
-    EvidenceType.GUIDELINE: 2,
-    EvidenceType.EXPERT_OPINION: 1,
-    EvidenceType.PRECLINICAL_STUDY: 0,
-    EvidenceType.REFERENCE_WORK: 0,
+# The certainty of the evidence behind a row (guidance/grading.py): within rows of equal strength,
+# more certain evidence ranks first. A good practice statement carries no certainty, and no points.
+CERTAINTY_POINTS = {
+    Certainty.HIGH: 10,
+    Certainty.MODERATE: 7,
+    Certainty.LOW: 4,
+    Certainty.VERY_LOW: 1,
 }
 EVIDENCE_ORDER = {value: index for index, value in enumerate(EvidenceType.values)}
 SEVERITY_ORDER = {value: index for index, value in enumerate(Severity.values)}
@@ -120,7 +112,7 @@ SCORE_MAX = ScoreComponents(
     specificity=max(SPECIFICITY_POINTS.values()),
     profile=PROFILE_POINTS,
     strength=max(STRENGTH_POINTS.values()),
-    evidence=max(EVIDENCE_POINTS.values()),
+    evidence=max(CERTAINTY_POINTS.values()),
 )
 
 
@@ -170,6 +162,10 @@ class PlanWarning:
     title: str
     message: str
     references: tuple[Reference, ...] = ()
+    # Who states it: a safety statement's provenance and locator; empty for the service's own
+    # warnings about gaps in the content, which are no clinical claim.
+    provenance: str = ""
+    locator: str = ""
 
     @classmethod
     def from_statement(cls, statement: SafetyStatement) -> "PlanWarning":
@@ -179,6 +175,8 @@ class PlanWarning:
             statement.title,
             statement.message,
             tuple(statement.references.all()),
+            statement.provenance,
+            statement.locator,
         )
 
 
@@ -229,6 +227,7 @@ class Plan:
     warnings: list[PlanWarning]
     evidence_level: str
     has_pairing_evidence: bool
+    overall_certainty: str | None = None
     phases: dict[str, list[Recommendation]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -255,7 +254,7 @@ class GuidanceContent:
     """The rows the engine reads, fetched once and shared by every plan built from them.
 
     Rows are indexed by (disorder, compound) so that a plan looks only at the rows that can apply
-    to it, however much content there is, and each row's evidence is worked out once.
+    to it, however much content there is.
     """
 
     guidance: list[Guidance]
@@ -264,7 +263,6 @@ class GuidanceContent:
     minimum_standards: list[Modality] = field(default_factory=list)
     _guidance_index: dict[Scope, list[Guidance]] = field(init=False, repr=False)
     _statement_index: dict[Scope, list[SafetyStatement]] = field(init=False, repr=False)
-    _evidence: dict[int, str] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_guidance_index", _by_scope(self.guidance))
@@ -287,19 +285,14 @@ class GuidanceContent:
     def statements_for(self, chain: list[int], compound_id: int) -> list[SafetyStatement]:
         return self.candidates(self._statement_index, chain, compound_id)
 
-    def evidence_of(self, row: Guidance) -> str:
-        """Return the strongest evidence type among a row's references, computed once."""
-        if row.pk not in self._evidence:
-            self._evidence[row.pk] = strongest_evidence(row.references.all())
-        return self._evidence[row.pk]
-
 
 def _applies(
-    row: Guidance | SafetyStatement, chain: list[int], compound_id: int, profile_ids: set[int]
+    row: Guidance | SafetyStatement, chain: list[int], compound: Compound, profile_ids: set[int]
 ) -> bool:
     return (
         (row.disorder_id is None or row.disorder_id in chain)
-        and (row.compound_id is None or row.compound_id == compound_id)
+        and (row.compound_id is None or row.compound_id == compound.pk)
+        and getattr(row, "compound_class", "") in ("", compound.compound_class)
         and (row.profile_factor_id is None or row.profile_factor_id in profile_ids)
     )
 
@@ -310,19 +303,15 @@ def strongest_evidence(references: Iterable[Reference]) -> str:
     return min(types, key=EVIDENCE_ORDER.__getitem__) if types else NO_EVIDENCE
 
 
-def score_row(
-    row: Guidance, *, inherited: bool, profile_ids: set[int], evidence: str | None = None
-) -> Match:
+def score_row(row: Guidance, *, inherited: bool, profile_ids: set[int]) -> Match:
     """Score one applicable guidance row; ``inherited`` when it is a broader disorder's row."""
     specificity = Specificity.of(row)
-    if evidence is None:
-        evidence = strongest_evidence(row.references.all())
     components = ScoreComponents(
         specificity=SPECIFICITY_POINTS[specificity]
         - (INHERITED_DISORDER_PENALTY if inherited else 0),
         profile=PROFILE_POINTS if row.profile_factor_id in profile_ids else 0,
         strength=STRENGTH_POINTS[GuidanceStrength(row.strength)],
-        evidence=EVIDENCE_POINTS.get(EvidenceType(evidence), 0) if evidence != NO_EVIDENCE else 0,
+        evidence=CERTAINTY_POINTS[Certainty(row.certainty)] if row.certainty else 0,
     )
     return Match(row, specificity, row.disorder if inherited else None, components)
 
@@ -348,10 +337,9 @@ def recommend(
                 row,
                 inherited=row.disorder_id not in (None, chain[0]),
                 profile_ids=profile_ids,
-                evidence=content.evidence_of(row),
             )
             for row in content.guidance_for(chain, compound.pk)
-            if _applies(row, chain, compound.pk, profile_ids)
+            if _applies(row, chain, compound, profile_ids)
         ),
         key=_rank_key,
     )
@@ -377,7 +365,7 @@ def recommend(
             content.statements_for(chain, compound.pk),
             key=lambda s: (SEVERITY_ORDER[s.severity], s.slug),
         )
-        if _applies(statement, chain, compound.pk, profile_ids)
+        if _applies(statement, chain, compound, profile_ids)
         and (statement.trigger == SafetyTrigger.ALWAYS or not pairing)
     ]
     return Plan(
@@ -388,6 +376,7 @@ def recommend(
         warnings=warnings,
         evidence_level=evidence_level,
         has_pairing_evidence=bool(pairing),
+        overall_certainty=overall_certainty(m.guidance.certainty for m in pairing),
     )
 
 
@@ -455,9 +444,7 @@ def summarize(
     def best_of(scope: Scope, *, inherited: bool) -> Match | None:
         if (scope, inherited) not in best:
             matches = [
-                score_row(
-                    row, inherited=inherited, profile_ids=set(), evidence=content.evidence_of(row)
-                )
+                score_row(row, inherited=inherited, profile_ids=set())
                 for row in content.rows_in(scope)
                 if row.profile_factor_id is None
             ]

@@ -10,6 +10,8 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from compounds.models import Compound, Mechanism
+from content.models import Provenance, Statement
+from content.text import lines
 from disorders.models import Disorder, ProfileFactor
 from evidence.models import Reference
 from modalities.models import Modality
@@ -65,19 +67,63 @@ class CitationsField(serializers.Field):
         return shown
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class LinesField(serializers.Field):
+    """A one-item-per-line text field, shown as a list of its lines."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: str) -> list[str]:
+        return lines(value or "")
+
+
+class ProvenanceField(serializers.ChoiceField):
+    """Who states a statement; null where there is no statement (its text is empty)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "Who states it: `article` (the article; the locator quotes its sentences), "
+            "`cited_source` (a cited reference, not the article; the locator names it and the "
+            "part that supports the claim) or `editorial` (an editor's inference; the locator "
+            "gives the reasoning).",
+        )
+        super().__init__(choices=Provenance.choices, allow_null=True, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+def locator_field(**kwargs) -> LinesField:
+    """Where a statement is stated, one item per line (see ProvenanceField)."""
+    kwargs.setdefault(
+        "help_text",
+        "Where it is stated: for `article`, the article's sentences verbatim; for "
+        "`cited_source`, '[N] the part of reference N that supports it'; for `editorial`, the "
+        "reasoning.",
+    )
+    return LinesField(**kwargs)
+
+
 class StatementSerializer(serializers.Serializer):
     """A cited statement; ``text`` is null where the sources are silent."""
 
     text = serializers.CharField(allow_null=True)
     references = CitationsField()
+    provenance = ProvenanceField()
+    locator = locator_field()
 
 
-def statement(obj, text_field: str, references_field: str, context: dict) -> dict:
-    """Serialize one text field of ``obj`` with the references that support it."""
+def statement(obj, declared: Statement, context: dict) -> dict:
+    """Serialize one statement of ``obj`` with its references, provenance and locator."""
     return StatementSerializer(
         {
-            "text": getattr(obj, text_field) or None,
-            "references": getattr(obj, references_field).all(),
+            "text": getattr(obj, declared.text) or None,
+            "references": getattr(obj, declared.references).all(),
+            "provenance": getattr(obj, declared.provenance),
+            "locator": getattr(obj, declared.locator),
         },
         context=context,
     ).data

@@ -7,18 +7,58 @@ from api.serializers.common import (
     CitationsField,
     CompoundSummarySerializer,
     MechanismSummarySerializer,
+    ProvenanceField,
     link,
+    locator_field,
 )
 from compounds.models import Compound, CompoundMechanism, Mechanism, MechanismLevel
 
 
-class PlasticityWindowSerializer(serializers.Serializer):
-    """The window of plasticity after one dose; hours are null where no window is stated."""
+class OnsetSerializer(serializers.Serializer):
+    """Hours after a single dose within which the sources state plasticity effects appear."""
 
-    min_hours = serializers.IntegerField(allow_null=True)
-    max_hours = serializers.IntegerField(allow_null=True)
-    statement = serializers.CharField()
-    references = CitationsField()
+    min = serializers.IntegerField(source="plasticity_onset_min_hours")
+    max = serializers.IntegerField(source="plasticity_onset_max_hours")
+
+
+class PlasticitySerializer(serializers.Serializer):
+    """What the sources say about plasticity after one dose of a compound.
+
+    Two different things, kept apart: the onset (a time to effect: effects appear within these
+    hours of one dose) and the window's duration (how long it stays open). The article gives an
+    onset of 24 to 72 hours for the class and no duration, so ``window_duration_hours`` is null
+    with a note saying so; never read the onset's maximum as the window's end.
+    """
+
+    onset_hours = serializers.SerializerMethodField(
+        help_text="When plasticity effects appear after a single dose (a time to effect, not a "
+        "window's end); null where the sources state none for this compound."
+    )
+    window_duration_hours = serializers.IntegerField(
+        source="plasticity_window_duration_hours",
+        allow_null=True,
+        help_text="How long the window stays open, in hours, where a source states it; null "
+        "otherwise (see window_duration_note).",
+    )
+    window_duration_note = serializers.CharField(
+        source="plasticity_window_duration_note", allow_null=True
+    )
+    statement = serializers.CharField(source="plasticity_statement", allow_null=True)
+    references = CitationsField(source="plasticity_window_references")
+    provenance = ProvenanceField(source="plasticity_provenance")
+    locator = locator_field(source="plasticity_locator")
+
+    @extend_schema_field(OnsetSerializer(allow_null=True))
+    def get_onset_hours(self, compound: Compound) -> dict | None:
+        if not compound.has_plasticity_onset:
+            return None
+        return OnsetSerializer(compound).data
+
+    def to_representation(self, compound: Compound) -> dict:
+        data = super().to_representation(compound)
+        for key in ("window_duration_note", "statement"):
+            data[key] = data[key] or None
+        return data
 
 
 class CompoundMechanismSerializer(serializers.ModelSerializer):
@@ -26,10 +66,12 @@ class CompoundMechanismSerializer(serializers.ModelSerializer):
 
     mechanism = MechanismSummarySerializer()
     references = CitationsField()
+    provenance = ProvenanceField()
+    locator = locator_field()
 
     class Meta:
         model = CompoundMechanism
-        fields = ["mechanism", "evidence_basis", "summary", "references"]
+        fields = ["mechanism", "evidence_basis", "summary", "references", "provenance", "locator"]
 
 
 class MechanismCompoundSerializer(serializers.ModelSerializer):
@@ -37,10 +79,12 @@ class MechanismCompoundSerializer(serializers.ModelSerializer):
 
     compound = CompoundSummarySerializer()
     references = CitationsField()
+    provenance = ProvenanceField()
+    locator = locator_field()
 
     class Meta:
         model = CompoundMechanism
-        fields = ["compound", "evidence_basis", "summary", "references"]
+        fields = ["compound", "evidence_basis", "summary", "references", "provenance", "locator"]
 
 
 class MechanismsByLevelSerializer(serializers.Serializer):
@@ -52,11 +96,12 @@ class MechanismsByLevelSerializer(serializers.Serializer):
 
 class CompoundListSerializer(serializers.ModelSerializer):
     synonyms = serializers.ListField(child=serializers.CharField(), source="synonym_list")
+    provenance = ProvenanceField()
     url = link("compound-detail")
 
     class Meta:
         model = Compound
-        fields = ["slug", "name", "compound_class", "synonyms", "summary", "url"]
+        fields = ["slug", "name", "compound_class", "synonyms", "summary", "provenance", "url"]
 
 
 class CompoundDetailSerializer(CompoundListSerializer):
@@ -64,7 +109,8 @@ class CompoundDetailSerializer(CompoundListSerializer):
         child=serializers.CharField(), source="primary_target_list"
     )
     references = CitationsField()
-    plasticity_window = serializers.SerializerMethodField()
+    locator = locator_field()
+    plasticity = PlasticitySerializer(source="*")
     mechanisms = serializers.SerializerMethodField(
         help_text="The compound's mechanisms, grouped by level of brain organization."
     )
@@ -74,21 +120,10 @@ class CompoundDetailSerializer(CompoundListSerializer):
             *CompoundListSerializer.Meta.fields,
             "primary_targets",
             "references",
-            "plasticity_window",
+            "locator",
+            "plasticity",
             "mechanisms",
         ]
-
-    @extend_schema_field(PlasticityWindowSerializer)
-    def get_plasticity_window(self, compound: Compound) -> dict:
-        return PlasticityWindowSerializer(
-            {
-                "min_hours": compound.plasticity_window_min_hours,
-                "max_hours": compound.plasticity_window_max_hours,
-                "statement": compound.plasticity_window_statement,
-                "references": compound.plasticity_window_references.all(),
-            },
-            context=self.context,
-        ).data
 
     @extend_schema_field(MechanismsByLevelSerializer)
     def get_mechanisms(self, compound: Compound) -> dict:
@@ -99,16 +134,24 @@ class CompoundDetailSerializer(CompoundListSerializer):
 
 
 class MechanismListSerializer(serializers.ModelSerializer):
+    provenance = ProvenanceField()
     url = link("mechanism-detail")
 
     class Meta:
         model = Mechanism
-        fields = ["slug", "name", "level", "url"]
+        fields = ["slug", "name", "level", "provenance", "url"]
 
 
 class MechanismDetailSerializer(MechanismListSerializer):
     references = CitationsField()
+    locator = locator_field()
     compounds = MechanismCompoundSerializer(many=True, source="compound_links")
 
     class Meta(MechanismListSerializer.Meta):
-        fields = [*MechanismListSerializer.Meta.fields, "description", "references", "compounds"]
+        fields = [
+            *MechanismListSerializer.Meta.fields,
+            "description",
+            "references",
+            "locator",
+            "compounds",
+        ]

@@ -10,6 +10,8 @@ from disorders.models import Disorder
 from guidance.models import Guidance
 from modalities.models import by_phase
 
+STATEMENTS = {declared.text: declared for declared in Disorder.STATEMENTS}
+
 
 class DisorderListSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
@@ -43,17 +45,15 @@ class DisorderDetailSerializer(DisorderListSerializer):
 
     @extend_schema_field(StatementSerializer)
     def get_habitual_patterns(self, disorder: Disorder) -> dict:
-        return statement(
-            disorder, "habitual_patterns", "habitual_patterns_references", self.context
-        )
+        return statement(disorder, STATEMENTS["habitual_patterns"], self.context)
 
     @extend_schema_field(StatementSerializer)
     def get_plasticity_risk(self, disorder: Disorder) -> dict:
-        return statement(disorder, "plasticity_risk", "plasticity_risk_references", self.context)
+        return statement(disorder, STATEMENTS["plasticity_risk"], self.context)
 
     @extend_schema_field(StatementSerializer)
     def get_evidence_summary(self, disorder: Disorder) -> dict:
-        return statement(disorder, "evidence_summary", "references", self.context)
+        return statement(disorder, STATEMENTS["evidence_summary"], self.context)
 
     @extend_schema_field(GuidanceGroupSerializer(many=True))
     def get_guidance(self, disorder: Disorder) -> list:

@@ -8,8 +8,11 @@ from api.serializers.common import (
     DisorderSummarySerializer,
     ModalitySummarySerializer,
     ProfileFactorSummarySerializer,
+    ProvenanceField,
     link,
+    locator_field,
 )
+from api.serializers.grading import CertaintyField
 from guidance.models import Guidance
 
 
@@ -18,6 +21,8 @@ class GuidanceListSerializer(serializers.ModelSerializer):
     compound = CompoundSummarySerializer(allow_null=True)
     profile_factor = ProfileFactorSummarySerializer(allow_null=True)
     modality = ModalitySummarySerializer()
+    provenance = ProvenanceField()
+    certainty = CertaintyField()
     url = link("guidance-detail")
 
     class Meta:
@@ -30,6 +35,10 @@ class GuidanceListSerializer(serializers.ModelSerializer):
             "modality",
             "phase",
             "strength",
+            "kind",
+            "direction",
+            "certainty",
+            "provenance",
             "published_at",
             "url",
         ]
@@ -37,9 +46,16 @@ class GuidanceListSerializer(serializers.ModelSerializer):
 
 class GuidanceDetailSerializer(GuidanceListSerializer):
     references = CitationsField()
+    locator = locator_field()
 
     class Meta(GuidanceListSerializer.Meta):
-        fields = [*GuidanceListSerializer.Meta.fields, "rationale", "references"]
+        fields = [
+            *GuidanceListSerializer.Meta.fields,
+            "rationale",
+            "references",
+            "locator",
+            "certainty_rationale",
+        ]
 
 
 class GuidanceItemSerializer(serializers.ModelSerializer):
@@ -48,6 +64,9 @@ class GuidanceItemSerializer(serializers.ModelSerializer):
     profile_factor = ProfileFactorSummarySerializer(allow_null=True)
     modality = ModalitySummarySerializer()
     references = CitationsField()
+    provenance = ProvenanceField()
+    locator = locator_field()
+    certainty = CertaintyField()
     url = link("guidance-detail")
 
     class Meta:
@@ -57,8 +76,13 @@ class GuidanceItemSerializer(serializers.ModelSerializer):
             "modality",
             "profile_factor",
             "strength",
+            "kind",
+            "direction",
+            "certainty",
             "rationale",
             "references",
+            "provenance",
+            "locator",
             "published_at",
             "url",
         ]

@@ -3,7 +3,13 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.common import CitationsField, DisorderSummarySerializer, link
+from api.serializers.common import (
+    CitationsField,
+    DisorderSummarySerializer,
+    ProvenanceField,
+    link,
+    locator_field,
+)
 from api.serializers.guidance import GuidanceDetailSerializer
 from modalities.models import Modality, TreatmentPhase
 
@@ -23,6 +29,8 @@ class ModalityListSerializer(serializers.ModelSerializer):
 class ModalityDetailSerializer(ModalityListSerializer):
     key_techniques = serializers.ListField(child=serializers.CharField(), source="technique_list")
     references = CitationsField()
+    provenance = ProvenanceField()
+    locator = locator_field()
     disorders = serializers.SerializerMethodField(
         help_text="Disorders that guidance pairs this modality with."
     )
@@ -34,7 +42,10 @@ class ModalityDetailSerializer(ModalityListSerializer):
             "aims",
             "key_techniques",
             "phase_note",
+            "minimum_standard_phase",
             "references",
+            "provenance",
+            "locator",
             "disorders",
             "guidance",
         ]

@@ -1,12 +1,14 @@
 """A recommendation plan: ranked, explained items by phase, with the warnings that apply."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.common import CitationsField
+from api.serializers.common import CitationsField, ProvenanceField, locator_field
+from api.serializers.compounds import PlasticitySerializer
+from api.serializers.grading import CertaintyField
+from guidance.grading import Direction, Kind
 from guidance.models import Severity
 from guidance.recommendations import (
-    EVIDENCE_POINTS,
+    CERTAINTY_POINTS,
     INHERITED_DISORDER_PENALTY,
     PROFILE_POINTS,
     SPECIFICITY_POINTS,
@@ -51,7 +53,8 @@ class ScoreComponentsSerializer(serializers.Serializer):
         help_text=f"How the leading row is supported: {_points(STRENGTH_POINTS)}."
     )
     evidence = serializers.IntegerField(
-        help_text=f"Design of the strongest reference: {_points(EVIDENCE_POINTS)}; none 0."
+        help_text=f"Certainty of the leading row's evidence: {_points(CERTAINTY_POINTS)}; a good "
+        "practice statement 0."
     )
 
 
@@ -63,6 +66,10 @@ class SupportingGuidanceSerializer(serializers.Serializer):
     scope = ScopeSerializer(source="guidance")
     rationale = serializers.CharField(source="guidance.rationale")
     references = CitationsField(source="guidance.references")
+    provenance = ProvenanceField(source="guidance.provenance")
+    locator = locator_field(source="guidance.locator")
+    kind = serializers.ChoiceField(choices=Kind.choices, source="guidance.kind")
+    certainty = CertaintyField(source="guidance.certainty")
 
 
 class RecommendationItemSerializer(serializers.Serializer):
@@ -87,6 +94,19 @@ class RecommendationItemSerializer(serializers.Serializer):
     )
     rationale = serializers.CharField(source="lead.guidance.rationale")
     references = CitationsField(source="lead.guidance.references")
+    provenance = ProvenanceField(source="lead.guidance.provenance")
+    locator = locator_field(source="lead.guidance.locator")
+    kind = serializers.ChoiceField(
+        choices=Kind.choices,
+        source="lead.guidance.kind",
+        help_text="What the leading guidance is: a recommendation, a good practice statement "
+        "(a minimum standard), a pairing proposed or studied only in research, or none.",
+    )
+    direction = serializers.ChoiceField(choices=Direction.choices, source="lead.guidance.direction")
+    certainty = CertaintyField(source="lead.guidance.certainty")
+    certainty_rationale = serializers.CharField(
+        source="lead.guidance.certainty_rationale", allow_null=True
+    )
     supporting = SupportingGuidanceSerializer(many=True)
 
 
@@ -102,13 +122,11 @@ class WarningSerializer(serializers.Serializer):
     title = serializers.CharField()
     message = serializers.CharField()
     references = CitationsField()
-
-
-class PlanWindowSerializer(serializers.Serializer):
-    min_hours = serializers.IntegerField(allow_null=True, source="plasticity_window_min_hours")
-    max_hours = serializers.IntegerField(allow_null=True, source="plasticity_window_max_hours")
-    statement = serializers.CharField(source="plasticity_window_statement")
-    references = CitationsField(source="plasticity_window_references")
+    provenance = ProvenanceField(
+        help_text="Who states it (a safety statement's provenance); null for the service's own "
+        "warnings about gaps in the content."
+    )
+    locator = locator_field()
 
 
 class PlanSerializer(serializers.Serializer):
@@ -117,7 +135,7 @@ class PlanSerializer(serializers.Serializer):
     disorder = NamedSerializer()
     compound = NamedSerializer()
     profile = NamedSerializer(many=True)
-    plasticity_window = serializers.SerializerMethodField()
+    plasticity = PlasticitySerializer(source="compound")
     recommendations = RecommendationItemSerializer(many=True)
     phases = PhasePlanSerializer()
     evidence_level = serializers.CharField(
@@ -125,6 +143,11 @@ class PlanSerializer(serializers.Serializer):
     )
     has_pairing_evidence = serializers.BooleanField(
         help_text="Whether any guidance is specific to this disorder and compound."
+    )
+    overall_certainty = CertaintyField(
+        help_text="The highest GRADE certainty among the guidance specific to this disorder and "
+        "compound; null when there is none (the plan rests on disorder-level and general "
+        "guidance)."
     )
     warnings = WarningSerializer(many=True)
     content_version = serializers.SerializerMethodField()
@@ -135,10 +158,3 @@ class PlanSerializer(serializers.Serializer):
 
     def get_disclaimer(self, plan) -> str:
         return self.context["disclaimer"]
-
-    @extend_schema_field(PlanWindowSerializer(allow_null=True))
-    def get_plasticity_window(self, plan) -> dict | None:
-        compound = plan.compound
-        if not compound.has_plasticity_window and not compound.plasticity_window_statement:
-            return None
-        return PlanWindowSerializer(compound, context=self.context).data

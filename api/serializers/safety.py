@@ -7,8 +7,11 @@ from api.serializers.common import (
     CompoundSummarySerializer,
     DisorderSummarySerializer,
     ProfileFactorSummarySerializer,
+    ProvenanceField,
     link,
+    locator_field,
 )
+from compounds.models import CompoundClass
 from guidance.models import SafetyStatement
 
 
@@ -16,7 +19,18 @@ class SafetyStatementListSerializer(serializers.ModelSerializer):
     disorder = DisorderSummarySerializer(allow_null=True)
     compound = CompoundSummarySerializer(allow_null=True)
     profile_factor = ProfileFactorSummarySerializer(allow_null=True)
+    compound_class = serializers.ChoiceField(
+        choices=CompoundClass.choices,
+        allow_null=True,
+        help_text="The class of compound it applies to (e.g. the classic psychedelics); null: any.",
+    )
+    provenance = ProvenanceField()
     url = link("safetystatement-detail")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["compound_class"] = data["compound_class"] or None
+        return data
 
     class Meta:
         model = SafetyStatement
@@ -27,13 +41,16 @@ class SafetyStatementListSerializer(serializers.ModelSerializer):
             "trigger",
             "disorder",
             "compound",
+            "compound_class",
             "profile_factor",
+            "provenance",
             "url",
         ]
 
 
 class SafetyStatementDetailSerializer(SafetyStatementListSerializer):
     references = CitationsField()
+    locator = locator_field()
 
     class Meta(SafetyStatementListSerializer.Meta):
-        fields = [*SafetyStatementListSerializer.Meta.fields, "message", "references"]
+        fields = [*SafetyStatementListSerializer.Meta.fields, "message", "references", "locator"]
