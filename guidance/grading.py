@@ -136,7 +136,7 @@ def grading_problems(
     ceiling = certainty_ceiling(provenance=provenance, evidence_types=evidence_types)
     if CERTAINTY_RANK[Certainty(certainty)] > CERTAINTY_RANK[ceiling]:
         return [
-            f"certainty {certainty!r} is above what the rules allow for this guidance "
+            f"certainty {str(certainty)!r} is above what the rules allow for this guidance "
             f"({ceiling.value!r}: {ceiling_reason(provenance, evidence_types)}); lower it"
         ]
     if not rationale.strip():
@@ -151,8 +151,8 @@ def ceiling_reason(provenance: str, evidence_types: Iterable[str]) -> str:
     types = list(evidence_types)
     if not types:
         return "no reference"
-    best = max(types, key=lambda t: CERTAINTY_RANK[DESIGN_CEILING[EvidenceType(t)]])
-    return f"its strongest reference is a {EvidenceType(best).label.lower()}"
+    best = EvidenceType(max(types, key=lambda t: CERTAINTY_RANK[DESIGN_CEILING[EvidenceType(t)]]))
+    return f"its strongest reference is {best.label.lower()} evidence"
 
 
 def overall_certainty(certainties: Iterable[str | None]) -> str | None:

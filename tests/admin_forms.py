@@ -15,6 +15,12 @@ def guidance_form(row: Guidance, **changes) -> dict:
         "strength": row.strength,
         "rationale": row.rationale,
         "references": list(Guidance.objects.get(pk=row.pk).references.values_list("pk", flat=True)),
+        "provenance": row.provenance,
+        "locator": row.locator,
+        "kind": row.kind,
+        "direction": row.direction,
+        "certainty": row.certainty,
+        "certainty_rationale": row.certainty_rationale,
         "status": row.status,
     }
     data.update(changes)

@@ -109,6 +109,11 @@ class GuidanceFactory(CitedFactory):
     phase = TreatmentPhase.INTEGRATION
     rationale = "Because a test says so."
     strength = GuidanceStrength.PROPOSAL
+    provenance = "editorial"
+    locator = "A test's reasoning."
+    kind = "research_context"
+    certainty = "low"
+    certainty_rationale = "A test's evidence."
     status = "published"
     published_at = factory.LazyFunction(timezone.now)
 

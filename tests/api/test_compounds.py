@@ -8,9 +8,19 @@ def test_the_list_is_compact_and_links_to_each_detail(client):
     assert body["count"] == 4
     assert [c["slug"] for c in body["results"]] == ["ketamine", "lsd", "mdma", "psilocybin"]
     mdma = body["results"][2]
-    assert set(mdma) == {"slug", "name", "compound_class", "synonyms", "summary", "url"}
+    assert set(mdma) == {
+        "slug",
+        "name",
+        "compound_class",
+        "synonyms",
+        "summary",
+        "provenance",
+        "url",
+    }
     assert mdma["synonyms"] == ["3,4-methylenedioxymethamphetamine"]
+    assert mdma["provenance"] == "article"
     assert mdma["url"] == "http://testserver/api/v1/compounds/mdma/"
+    assert body["results"][1]["provenance"] == "cited_source"
 
 
 def test_the_detail_groups_mechanisms_by_level_each_with_its_evidence(client):
@@ -28,21 +38,48 @@ def test_the_detail_groups_mechanisms_by_level_each_with_its_evidence(client):
     assert "nmda-receptor-antagonism" in molecular
 
 
-def test_the_detail_gives_the_plasticity_window_with_its_references(client):
-    window = client.get("/api/v1/compounds/psilocybin/").json()["plasticity_window"]
-    assert (window["min_hours"], window["max_hours"]) == (24, 72)
-    assert 23 in [r["seed_number"] for r in window["references"]]
+def test_the_detail_gives_the_time_to_plasticity_but_no_window_length(client):
+    plasticity = client.get("/api/v1/compounds/psilocybin/").json()["plasticity"]
+    assert set(plasticity) == {
+        "onset_hours",
+        "window_duration_hours",
+        "window_duration_note",
+        "statement",
+        "references",
+        "provenance",
+        "locator",
+    }
+    assert plasticity["onset_hours"] == {"min": 24, "max": 72}
+    assert plasticity["window_duration_hours"] is None
+    assert "does not state how long the window" in plasticity["window_duration_note"]
+    assert "no time at which these effects end" in plasticity["statement"]
+    assert [r["seed_number"] for r in plasticity["references"]] == [23, 34, 35, 36, 37]
+    assert plasticity["provenance"] == "article"
+    assert any(
+        "within 24 to 72 hours of a single administration" in line for line in plasticity["locator"]
+    )
 
 
-def test_lsd_has_no_window_and_says_why(client):
-    window = client.get("/api/v1/compounds/lsd/").json()["plasticity_window"]
-    assert window["min_hours"] is None
-    assert "never names LSD" in window["statement"]
+def test_lsd_has_no_time_to_plasticity_and_says_why(client):
+    body = client.get("/api/v1/compounds/lsd/").json()
+    plasticity = body["plasticity"]
+    assert plasticity["onset_hours"] is None
+    assert plasticity["window_duration_hours"] is None
+    assert "for LSD or for any other compound" in plasticity["window_duration_note"]
+    assert "never names LSD" in plasticity["statement"]
+    assert body["provenance"] == "cited_source"
+    assert [r["seed_number"] for r in body["references"]] == [69, 70, 71]
+    assert all(line.endswith("(title, references.json)") for line in body["locator"])
 
 
 def test_the_summary_s_references_come_in_seed_order_with_the_article_last(client):
-    references = client.get("/api/v1/compounds/mdma/").json()["references"]
-    assert [r["seed_number"] for r in references] == [19, 42, 43, 45, 83]
+    body = client.get("/api/v1/compounds/mdma/").json()
+    assert [r["seed_number"] for r in body["references"]] == [20, 42, 43, 45]
+    assert body["provenance"] == "article"
+    assert "(20, 45)" in body["locator"][1]
+    plasticity = body["plasticity"]
+    assert [r["seed_number"] for r in plasticity["references"]] == [23, None]
+    assert plasticity["references"][-1]["short_citation"] == "Jones (2025)"
 
 
 def test_it_filters_by_class(client):
@@ -65,4 +102,20 @@ def test_an_unknown_slug_is_a_404_that_says_where_to_look(client):
     assert response.status_code == 404
     assert response.json() == {
         "detail": "No compound with slug 'ketamin'; see /api/v1/compounds/ for all."
+    }
+
+
+def test_it_filters_by_provenance(client):
+    cited = client.get("/api/v1/compounds/", {"provenance": "cited_source"}).json()
+    assert [c["slug"] for c in cited["results"]] == ["lsd"]
+    # A compound matches when any of its statements has the provenance: LSD's summary rests on
+    # cited titles, but its plasticity statement is the article's.
+    article = client.get("/api/v1/compounds/", {"provenance": "article"}).json()
+    assert [c["slug"] for c in article["results"]] == ["ketamine", "lsd", "mdma", "psilocybin"]
+    editorial = client.get("/api/v1/compounds/", {"provenance": "editorial"}).json()
+    assert editorial["results"] == []
+    response = client.get("/api/v1/compounds/", {"provenance": "hearsay"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "provenance": ["Unknown value 'hearsay'; valid: article, cited_source, editorial."]
     }

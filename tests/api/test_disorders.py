@@ -38,9 +38,22 @@ def test_disorder_level_guidance_comes_first_under_a_null_compound(client):
 
 def test_each_statement_carries_its_references_and_silence_is_null(client):
     body = client.get("/api/v1/disorders/chronic-pain/").json()
-    assert body["habitual_patterns"] == {"text": None, "references": []}
-    assert [r["seed_number"] for r in body["plasticity_risk"]["references"]] == [55, 56, 57]
-    assert "cites no psychoplastogen evidence" in body["evidence_summary"]["text"]
+    assert body["habitual_patterns"] == {
+        "text": None,
+        "references": [],
+        "provenance": None,
+        "locator": [],
+    }
+    risk = body["plasticity_risk"]
+    assert [r["seed_number"] for r in risk["references"]] == [55, 56, 57]
+    assert risk["provenance"] == "article"
+    assert len(risk["locator"]) == 1
+    assert risk["locator"][0].startswith("Maladaptive plasticity also plays a role in chronic pain")
+    summary = body["evidence_summary"]
+    assert "reports no evidence on psychoplastogen treatment" in summary["text"]
+    assert summary["provenance"] == "editorial"
+    assert [r["short_citation"] for r in summary["references"]] == ["Jones (2025)"]
+    assert "the editor concludes" in summary["locator"][-1]
     assert body["icd11_code"] == "MG30"
     assert body["guidance"] == []
 

@@ -29,8 +29,6 @@ def test_it_filters_by_profile_factor_and_strength(client):
     assert slugs(client, strength="trial") == [
         "aud-ketamine-met-integration",
         "aud-ketamine-relapse-prevention-integration",
-        "cannabis-ketamine-met-integration",
-        "cannabis-ketamine-relapse-prevention-integration",
         "cocaine-ketamine-mbbm-integration",
         "ocd-ketamine-exposure-cbt-integration",
     ]
@@ -39,10 +37,79 @@ def test_it_filters_by_profile_factor_and_strength(client):
 def test_the_list_is_compact_and_the_detail_carries_rationale_and_references(client):
     row = client.get("/api/v1/guidance/", {"compound": "mdma"}).json()["results"][0]
     assert "rationale" not in row
+    assert "locator" not in row
+    assert "certainty_rationale" not in row
+    assert (row["provenance"], row["kind"], row["certainty"]) == (
+        "article",
+        "research_context",
+        "very_low",
+    )
     detail = client.get(row["url"]).json()
+    assert detail["slug"] == "ptsd-mdma-multimodal-integration"
     assert detail["disorder"]["slug"] == "ptsd"
-    assert "phase 3 trials" in detail["rationale"]
-    assert [r["seed_number"] for r in detail["references"]] == [83]
+    assert "reports no trial of MDMA-assisted therapy for PTSD" in detail["rationale"]
+    assert [r["seed_number"] for r in detail["references"]] == [13, 45, None]
+    assert detail["references"][-1]["short_citation"] == "Jones (2025)"
+    assert detail["provenance"] == "article"
+    assert detail["strength"] == "proposal"
+    assert detail["kind"] == "research_context"
+    assert detail["direction"] == "for"
+    assert detail["certainty"] == "very_low"
+    assert "healthy adults (indirect)" in detail["certainty_rationale"]
+    assert len(detail["locator"]) == 4
+    assert "facilitate fear extinction learning (20, 45)" in detail["locator"][0]
+    assert "hypothetical case of a combat veteran with PTSD" in detail["locator"][1]
+
+
+def test_a_trial_pairing_is_graded_from_the_cited_paper(client):
+    detail = client.get("/api/v1/guidance/aud-ketamine-met-integration/").json()
+    assert detail["provenance"] == "cited_source"
+    assert detail["kind"] == "research_context"
+    assert detail["direction"] == "for"
+    assert detail["certainty"] == "low"
+    assert "randomized pilot trial (80; ceiling moderate)" in detail["certainty_rationale"]
+    assert [r["seed_number"] for r in detail["references"]] == [80]
+    assert detail["locator"] == [
+        "[80] A single ketamine infusion combined with motivational enhancement therapy for "
+        "alcohol use disorder: A randomized midazolam-controlled pilot trial"
+    ]
+
+
+def test_it_filters_by_provenance(client):
+    editorial = client.get("/api/v1/guidance/", {"provenance": "editorial", "page_size": 100})
+    rows = editorial.json()["results"]
+    assert [g["slug"] for g in rows] == [
+        "experiential-avoidance-act-integration",
+        "low-motivation-met-integration",
+        "negative-thought-patterns-cbt-integration",
+    ]
+    # An editor's inference is labelled as such, and graded very low whatever it cites.
+    assert {(g["provenance"], g["strength"], g["certainty"]) for g in rows} == {
+        ("editorial", "inferred", "very_low")
+    }
+    assert slugs(client, provenance="editorial") == slugs(client, strength="inferred")
+    assert slugs(client, provenance="cited_source") == [
+        "aud-ketamine-met-integration",
+        "aud-ketamine-relapse-prevention-integration",
+        "cocaine-ketamine-mbbm-integration",
+        "mdd-psilocybin-act-integration",
+        "ocd-ketamine-exposure-cbt-integration",
+    ]
+    # Each row has one provenance: the three lists partition the whole list.
+    by_provenance = [
+        slug
+        for value in ("article", "cited_source", "editorial")
+        for slug in slugs(client, provenance=value)
+    ]
+    assert sorted(by_provenance) == sorted(slugs(client))
+
+
+def test_an_unknown_provenance_is_a_400_listing_the_provenances(client):
+    response = client.get("/api/v1/guidance/", {"provenance": "hearsay"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "provenance": ["Unknown value 'hearsay'; valid: article, cited_source, editorial."]
+    }
 
 
 def test_search_looks_in_rationales(client):

@@ -17,17 +17,19 @@ def test_it_filters_by_compound(client):
         "bdnf-trkb-signaling",
         "monoamine-modulation",
         "enhanced-synaptic-plasticity",
-        "social-reward-learning",
         "fear-extinction-learning",
     }
 
 
 def test_filters_combine(client):
-    body = client.get("/api/v1/mechanisms/", {"compound": "mdma", "level": "behavioral"}).json()
-    assert [m["slug"] for m in body["results"]] == [
+    behavioral = client.get("/api/v1/mechanisms/", {"level": "behavioral"}).json()
+    assert [m["slug"] for m in behavioral["results"]] == [
         "fear-extinction-learning",
+        "reduced-avoidance",
         "social-reward-learning",
     ]
+    body = client.get("/api/v1/mechanisms/", {"compound": "mdma", "level": "behavioral"}).json()
+    assert [m["slug"] for m in body["results"]] == ["fear-extinction-learning"]
 
 
 def test_an_unknown_level_is_a_400_listing_the_levels(client):
@@ -49,11 +51,23 @@ def test_an_unknown_compound_is_a_400_listing_the_compounds(client):
 def test_the_detail_lists_each_compound_with_its_evidence(client):
     body = client.get("/api/v1/mechanisms/fear-extinction-learning/").json()
     assert body["level"] == "behavioral"
+    assert body["provenance"] == "article"
+    assert [r["seed_number"] for r in body["references"]] == [20, 45]
+    assert any("facilitate fear extinction learning (20, 45)" in line for line in body["locator"])
     [link] = body["compounds"]
     assert link["compound"]["slug"] == "mdma"
     assert link["evidence_basis"] == "human"
-    assert [r["seed_number"] for r in link["references"]] == [43, 45]
-    assert [r["seed_number"] for r in body["references"]] == [43, 45]
+    assert [r["seed_number"] for r in link["references"]] == [45]
+    assert link["provenance"] == "cited_source"
+    assert "did not observe the hypothesized facilitation" in link["summary"]
+    assert link["locator"][0].startswith("[45] A randomized controlled trial of")
+
+
+def test_social_learning_is_linked_to_no_particular_compound(client):
+    body = client.get("/api/v1/mechanisms/social-reward-learning/").json()
+    assert [r["seed_number"] for r in body["references"]] == [20]
+    assert "does not say which psychoplastogens" in body["description"]
+    assert body["compounds"] == []
 
 
 def test_it_searches_descriptions(client):

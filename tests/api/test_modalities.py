@@ -25,12 +25,21 @@ def test_the_detail_gives_phases_techniques_and_paired_disorders(client):
     assert body["key_techniques"][0] == "Strengthening intrinsic motivation for change"
     assert [d["slug"] for d in body["disorders"]] == [
         "alcohol-use-disorder",
-        "cannabis-use-disorder",
         "substance-use-disorders",
     ]
     rows = {g["slug"]: g for g in body["guidance"]}
-    assert rows["aud-ketamine-met-integration"]["compound"]["slug"] == "ketamine"
-    assert [r["seed_number"] for r in rows["aud-ketamine-met-integration"]["references"]] == [80]
+    assert set(rows) == {
+        "aud-ketamine-met-integration",
+        "general-met-integration",
+        "low-motivation-met-integration",
+        "sud-met-integration",
+    }
+    trial = rows["aud-ketamine-met-integration"]
+    assert trial["compound"]["slug"] == "ketamine"
+    assert [r["seed_number"] for r in trial["references"]] == [80]
+    assert (trial["provenance"], trial["certainty"]) == ("cited_source", "low")
+    inferred = rows["low-motivation-met-integration"]
+    assert (inferred["provenance"], inferred["strength"]) == ("editorial", "inferred")
 
 
 def test_a_phase_the_article_leaves_open_is_noted(client):

@@ -29,7 +29,33 @@ def test_safety_statements_filter_by_severity_and_disorder(client):
 
 def test_a_safety_statement_carries_its_message_and_references(client):
     body = client.get("/api/v1/safety-statements/minimum-preparation-standard/").json()
-    assert body["severity"] == "critical"
+    assert body["severity"] == "info"
     assert body["trigger"] == "always"
+    assert body["compound_class"] is None
+    assert body["provenance"] == "article"
     assert "psychoeducation" in body["message"]
+    assert "for the ethical conduct of research" in body["message"]
+    assert "does not present it as a clinical safety rule" in body["message"]
     assert [r["seed_number"] for r in body["references"]] == [75]
+    assert body["locator"] == [
+        "For ethical conduct of research, a minimum standard includes basic preparatory "
+        "psychoeducation about the nature of the psychoactive experience (75)."
+    ]
+
+
+def test_what_only_ref_75_says_is_scoped_to_classic_psychedelics(client):
+    body = client.get(
+        "/api/v1/safety-statements/", {"provenance": "cited_source", "page_size": 100}
+    ).json()
+    rows = {s["slug"]: s for s in body["results"]}
+    assert set(rows) == {"psychosis-history-screening", "session-safety-supervision"}
+    assert {(s["compound_class"], s["severity"]) for s in rows.values()} == {
+        ("classic_psychedelic", "caution")
+    }
+    screening = client.get("/api/v1/safety-statements/psychosis-history-screening/").json()
+    assert screening["compound"] is None
+    assert [r["seed_number"] for r in screening["references"]] == [75]
+    assert "the article itself gives no screening guidance" in screening["message"]
+    assert screening["locator"][0] == "[75] Human hallucinogen research: guidelines for safety"
+    removed = client.get("/api/v1/safety-statements/psychosis-history-exclusion/")
+    assert removed.status_code == 404

@@ -66,10 +66,12 @@ def test_every_endpoint_runs_the_same_number_of_queries_at_scale(client, scale):
 
 def test_the_synthetic_content_really_is_ten_times_larger_and_reaches_the_details(client):
     counts = client.get("/api/v1/meta/").json()["counts"]
+    links = client.get("/api/v1/compounds/ketamine/").json()["mechanisms"].values()
+    real_links = sum(len(level) for level in links)
     synthetic_content_create(scale=10)
     grown = client.get("/api/v1/meta/").json()["counts"]
     assert grown == {name: count * 10 for name, count in counts.items()}
     ketamine = client.get("/api/v1/compounds/ketamine/").json()
-    assert sum(len(links) for links in ketamine["mechanisms"].values()) >= 5 * 9
+    assert sum(len(links) for links in ketamine["mechanisms"].values()) > 5 * real_links > 0
     ptsd = client.get("/api/v1/disorders/ptsd/").json()
     assert sum(len(g["phases"]["integration"]) for g in ptsd["guidance"]) > 10

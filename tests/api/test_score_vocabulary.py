@@ -3,7 +3,7 @@
 import pytest
 
 from guidance.recommendations import (
-    EVIDENCE_POINTS,
+    CERTAINTY_POINTS,
     INHERITED_DISORDER_PENALTY,
     PROFILE_POINTS,
     SPECIFICITY_POINTS,
@@ -27,7 +27,7 @@ def test_each_component_s_description_states_the_engine_s_points(components):
     for table, name in [
         (SPECIFICITY_POINTS, "specificity"),
         (STRENGTH_POINTS, "strength"),
-        (EVIDENCE_POINTS, "evidence"),
+        (CERTAINTY_POINTS, "evidence"),
     ]:
         for key, points in table.items():
             assert f"{key} {points}" in components[name]["description"], (name, key)

@@ -12,14 +12,14 @@ def test_it_rejects_a_duplicate_slug():
         CompoundFactory(slug="ketamine")
 
 
-def test_it_rejects_a_plasticity_window_with_only_one_end():
-    with pytest.raises(IntegrityError, match="compound_plasticity_window_range"):
-        CompoundFactory(plasticity_window_min_hours=24, plasticity_window_max_hours=None)
+def test_it_rejects_a_plasticity_onset_with_only_one_end():
+    with pytest.raises(IntegrityError, match="compound_plasticity_onset_range"):
+        CompoundFactory(plasticity_onset_min_hours=24, plasticity_onset_max_hours=None)
 
 
-def test_it_rejects_a_plasticity_window_that_ends_before_it_starts():
-    with pytest.raises(IntegrityError, match="compound_plasticity_window_range"):
-        CompoundFactory(plasticity_window_min_hours=72, plasticity_window_max_hours=24)
+def test_it_rejects_a_plasticity_onset_that_ends_before_it_starts():
+    with pytest.raises(IntegrityError, match="compound_plasticity_onset_range"):
+        CompoundFactory(plasticity_onset_min_hours=72, plasticity_onset_max_hours=24)
 
 
 def test_it_rejects_an_unknown_compound_class():
@@ -44,7 +44,19 @@ def test_list_fields_split_one_item_per_line():
     assert compound.primary_target_list == ["A", "B"]
 
 
-def test_lsd_has_no_plasticity_window_because_the_article_states_none():
+def test_lsd_has_no_plasticity_onset_because_the_article_states_none():
     lsd = Compound.objects.get(slug="lsd")
-    assert not lsd.has_plasticity_window
-    assert "never names LSD" in lsd.plasticity_window_statement
+    assert not lsd.has_plasticity_onset
+    assert (lsd.plasticity_onset_min_hours, lsd.plasticity_onset_max_hours) == (None, None)
+    assert "never names LSD" in lsd.plasticity_statement
+
+
+def test_no_compound_has_a_window_duration_because_the_article_states_none():
+    """The 24 to 72 hours are a time to effect, not the time the window closes; the article gives
+    the window no length, and each compound's note says so."""
+    for compound in Compound.objects.all():
+        assert compound.plasticity_window_duration_hours is None, compound
+        assert "does not state how long" in compound.plasticity_window_duration_note, compound
+    ketamine = Compound.objects.get(slug="ketamine")
+    assert ketamine.has_plasticity_onset
+    assert (ketamine.plasticity_onset_min_hours, ketamine.plasticity_onset_max_hours) == (24, 72)

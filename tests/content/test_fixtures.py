@@ -9,9 +9,10 @@ from django.apps import apps
 from django.db.models import Count
 
 from compounds.models import CompoundMechanism, Mechanism, MechanismLevel
+from content.models import statements_of
 from disorders.models import Disorder
 from evidence.models import Reference
-from guidance.models import Guidance
+from guidance.models import Guidance, SafetyStatement
 from modalities.models import Modality
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,21 @@ pytestmark = pytest.mark.django_db
 ARTICLE_DOI = "10.3389/fpsyt.2025.1565852"
 SEED = json.loads((Path(__file__).parent.parent / "data" / "seed-references.json").read_text())
 CITATION = re.compile(r"\((\d+(?:-\d+)?(?:, \d+(?:-\d+)?)*)[;)]")
-CONTENT_MODELS = [m for m in apps.get_models() if hasattr(m, "CITED_FIELDS")]
+CONTENT_MODELS = [m for m in apps.get_models() if statements_of(m)]
+
+
+def test_the_statement_checks_cover_every_content_model():
+    """The parametrized checks below run over these models; none may silently drop out."""
+    assert {m._meta.label for m in CONTENT_MODELS} == {
+        "compounds.Compound",
+        "compounds.CompoundMechanism",
+        "compounds.Mechanism",
+        "disorders.Disorder",
+        "disorders.ProfileFactor",
+        "guidance.Guidance",
+        "guidance.SafetyStatement",
+        "modalities.Modality",
+    }
 
 
 def cited_numbers(text: str) -> set[int]:
@@ -58,11 +73,12 @@ def test_every_statement_cites_every_reference_its_text_names(model):
     rows = model.objects.all()
     assert rows.exists()
     for row in rows:
-        for text_field, refs_field in model.CITED_FIELDS.items():
+        for statement in statements_of(model):
+            text_field = statement.text
             text = getattr(row, text_field)
             if not text:
                 continue
-            refs = list(getattr(row, refs_field).all())
+            refs = list(getattr(row, statement.references).all())
             assert refs, f"{model._meta.label} {row}: {text_field} has no reference"
             numbers = {r.seed_number for r in refs}
             missing = cited_numbers(text) - numbers
@@ -122,6 +138,19 @@ def test_the_human_pet_finding_is_marked_human_and_spine_growth_preclinical():
     assert list(pet.references.values_list("seed_number", flat=True)) == [38]
 
 
+def test_what_the_content_review_found_unsupported_is_gone_or_corrected():
+    """The 2026-11 review: the article names no compound for social learning (20, 45); fear
+    extinction cites 20 and 45, not 43, and the MDMA link reports ref 45's null group result; the
+    psychosis-history rule is kept once, not twice."""
+    assert not CompoundMechanism.objects.filter(mechanism__slug="social-reward-learning").exists()
+    fear = Mechanism.objects.get(slug="fear-extinction-learning")
+    assert set(fear.references.values_list("seed_number", flat=True)) == {20, 45}
+    mdma_fear = CompoundMechanism.objects.get(compound__slug="mdma", mechanism=fear)
+    assert list(mdma_fear.references.values_list("seed_number", flat=True)) == [45]
+    assert "did not observe the hypothesized facilitation" in mdma_fear.summary
+    assert SafetyStatement.objects.filter(slug__startswith="psychosis-history").count() == 1
+
+
 def test_every_disorder_the_article_names_is_present():
     assert set(Disorder.objects.values_list("slug", flat=True)) >= {
         "major-depressive-disorder",
@@ -143,7 +172,12 @@ def test_every_disorder_the_article_names_is_present():
 )
 def test_disorders_without_compound_evidence_say_so(slug):
     disorder = Disorder.objects.get(slug=slug)
-    assert "cites no psychoplastogen" in disorder.evidence_summary
+    assert disorder.evidence_summary.startswith(
+        "The article reports no evidence on psychoplastogen treatment of "
+    )
+    assert disorder.provenance in {"editorial", "article"}
+    assert disorder.locator.strip()
+    assert list(disorder.references.values_list("doi", flat=True)) == [ARTICLE_DOI]
     assert not disorder.guidance.exclude(compound=None).exists()
 
 
@@ -175,7 +209,6 @@ def pairing(disorder: str | None, compound: str | None, modality: str, **scope) 
     ("disorder", "modality", "seed"),
     [
         ("alcohol-use-disorder", "relapse-prevention-therapy", 78),
-        ("cannabis-use-disorder", "motivational-enhancement-therapy", 79),
         ("alcohol-use-disorder", "motivational-enhancement-therapy", 80),
         ("cocaine-use-disorder", "mindfulness-based-behavioral-modification", 81),
         ("obsessive-compulsive-disorder", "exposure-based-cbt", 82),
@@ -184,7 +217,23 @@ def pairing(disorder: str | None, compound: str | None, modality: str, **scope) 
 def test_each_ketamine_trial_is_a_cited_trial_pairing(disorder, modality, seed):
     guidance = pairing(disorder, "ketamine", modality)
     assert guidance.strength == "trial"
-    assert seed in guidance.references.values_list("seed_number", flat=True)
+    assert list(guidance.references.values_list("seed_number", flat=True)) == [seed]
+    # The article reports none of these trials' designs or results: only the cited paper (its
+    # title) names the pairing.
+    assert guidance.provenance == "cited_source"
+    assert guidance.locator.startswith(f"[{seed}] ")
+
+
+def test_the_cannabis_ketamine_trial_names_no_therapy_so_no_pairing_is_claimed():
+    """Ref 79's title names only a 'behavioral treatment', and the article does not say which, so
+    no ketamine pairing with a named modality is claimed for cannabis use disorder; the study is
+    cited, from its title, in the disorder's evidence summary."""
+    cannabis = Disorder.objects.get(slug="cannabis-use-disorder")
+    assert not Guidance.objects.filter(disorder=cannabis, compound__slug="ketamine").exists()
+    assert not Guidance.objects.filter(references__seed_number=79).exists()
+    assert list(cannabis.references.values_list("seed_number", flat=True)) == [79]
+    assert cannabis.provenance == "cited_source"
+    assert cannabis.locator.startswith("[79] ")
 
 
 def test_psilocybin_for_depression_is_paired_with_the_act_frame():
@@ -192,11 +241,22 @@ def test_psilocybin_for_depression_is_paired_with_the_act_frame():
         "major-depressive-disorder", "psilocybin", "acceptance-and-commitment-therapy"
     )
     assert set(guidance.references.values_list("seed_number", flat=True)) == {90, 91, 92}
+    # The article cites 90-92 only for what ACT techniques do; the pairing comes from the papers'
+    # titles, and the row says so.
+    assert guidance.provenance == "cited_source"
 
 
-def test_mdma_for_ptsd_follows_the_phase_3_framework():
+def test_mdma_for_ptsd_claims_no_trial_the_article_does_not_report():
+    """The article reports no MDMA PTSD trial and cites ref 83 only for the multimodal style of
+    practicing therapists, so the pairing is a proposal from what the article does state."""
     guidance = pairing("ptsd", "mdma", "multimodal-integration")
-    assert 83 in guidance.references.values_list("seed_number", flat=True)
+    assert guidance.strength == "proposal"
+    assert guidance.provenance == "article"
+    assert "reports no trial of MDMA-assisted therapy for PTSD" in guidance.rationale
+    assert 83 not in guidance.references.values_list("seed_number", flat=True)
+    assert 45 in guidance.references.values_list("seed_number", flat=True)
+    assert guidance.references.filter(doi=ARTICLE_DOI).exists()
+    assert not Disorder.objects.get(slug="ptsd").references.filter(seed_number=83).exists()
 
 
 @pytest.mark.parametrize(

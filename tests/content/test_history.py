@@ -100,12 +100,13 @@ def test_reverting_from_admin_restores_the_earlier_answer(editor, client):
 
 def test_reference_changes_are_recorded_too():
     compound = Compound.objects.get(slug="mdma")
+    assert 42 in compound.references.values_list("seed_number", flat=True)
     before = compound.history.count()
-    compound.references.remove(Reference.objects.get(seed_number=19))
+    compound.references.remove(Reference.objects.get(seed_number=42))
     latest = compound.history.latest()
     assert compound.history.count() == before + 1
-    assert 19 not in [r.reference.seed_number for r in latest.references.all()]
-    assert 19 in [r.reference.seed_number for r in latest.prev_record.references.all()]
+    assert 42 not in [r.reference.seed_number for r in latest.references.all()]
+    assert 42 in [r.reference.seed_number for r in latest.prev_record.references.all()]
 
 
 def test_a_deletion_is_recorded():

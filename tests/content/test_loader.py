@@ -79,11 +79,11 @@ def test_an_editors_change_survives_a_second_load_and_is_reported():
 
 def test_an_editors_change_to_references_alone_is_kept():
     compound = Compound.objects.get(slug="mdma")
-    compound.references.remove(compound.references.get(seed_number=19))
+    compound.references.remove(compound.references.get(seed_number=42))
 
     report = load()
 
-    assert not compound.references.filter(seed_number=19).exists()
+    assert not compound.references.filter(seed_number=42).exists()
     assert "compounds.compound slug=mdma (changed since the last load)" in report.kept
 
 
@@ -132,7 +132,14 @@ def test_a_fixture_change_updates_a_row_nobody_edited(fixtures_dir):
 def test_a_new_fixture_entry_is_created(fixtures_dir):
     def add_factor(entries):
         entries.append(
-            {"slug": "new-factor", "name": "New factor", "description": "New.", "references": [13]}
+            {
+                "slug": "new-factor",
+                "name": "New factor",
+                "description": "New.",
+                "references": [13],
+                "provenance": "editorial",
+                "locator": ["A test's reasoning."],
+            }
         )
 
     edit_fixture(fixtures_dir, "profile_factors.yaml", add_factor)
@@ -140,7 +147,13 @@ def test_a_new_fixture_entry_is_created(fixtures_dir):
     report = load(fixtures_dir)
 
     assert writes(report) == {"profile_factors.yaml": (1, 0)}
-    assert ProfileFactor.objects.get(slug="new-factor").name == "New factor"
+    factor = ProfileFactor.objects.get(slug="new-factor")
+    assert (factor.name, factor.provenance, factor.locator) == (
+        "New factor",
+        "editorial",
+        "A test's reasoning.",
+    )
+    assert list(factor.references.values_list("seed_number", flat=True)) == [13]
 
 
 def test_a_dry_run_reports_but_writes_nothing(fixtures_dir):
@@ -303,3 +316,74 @@ def test_the_command_fails_with_every_problem_and_writes_nothing(changed_ketamin
         call_command("load_content", directory=changed_ketamine)
     assert "Content not loaded; nothing was written" in str(excinfo.value)
     assert "unknown modality 'cbt'" in str(excinfo.value)
+
+
+def test_a_statement_citing_what_its_quoted_sentences_do_not_is_refused_by_name(fixtures_dir):
+    def cite_75(entries):
+        entry(entries, "general-session-support-medication-session")["references"].append(75)
+
+    edit_fixture(fixtures_dir, "guidance.yaml", cite_75)
+    with pytest.raises(ContentError) as excinfo:
+        load(fixtures_dir)
+    [problem] = excinfo.value.problems
+    assert problem.startswith(
+        "guidance.yaml, entry 3 (slug 'general-session-support-medication-session'): rationale: "
+        "reference 75 is not cited by the quoted sentence(s)"
+    )
+
+
+def test_a_quote_that_is_not_in_the_article_is_refused_by_name(fixtures_dir):
+    def misquote(entries):
+        entry(entries, "ptsd")["locator"] = ["The article says something it does not say."]
+
+    edit_fixture(fixtures_dir, "disorders.yaml", misquote)
+    with pytest.raises(ContentError) as excinfo:
+        load(fixtures_dir)
+    assert any(
+        "(slug 'ptsd'): evidence_summary: the locator quotes a sentence that is not in the article"
+        in problem
+        for problem in excinfo.value.problems
+    )
+
+
+def test_every_problem_of_every_file_is_reported_in_one_run(changed_ketamine):
+    edit_fixture(changed_ketamine, "modalities.yaml", lambda e: e[0].update(provenance="rumour"))
+    edit_fixture(changed_ketamine, "safety.yaml", lambda e: e[0].update(provenance="rumour"))
+    ketamine_before = Compound.objects.get(slug="ketamine").summary
+    with pytest.raises(ContentError) as excinfo:
+        load(changed_ketamine)
+    problems = excinfo.value.problems
+    # Each bad entry is named once per check it fails (the statement check and the field's
+    # choices), in load order: the first file's problems do not hide the second's.
+    files = [problem.split(",")[0] for problem in problems]
+    assert list(dict.fromkeys(files)) == ["modalities.yaml", "safety.yaml"]
+    not_one_of = "provenance 'rumour' is not one of article, cited_source, editorial"
+    assert f"modalities.yaml, entry 1 (slug 'psychoeducation'): aims: {not_one_of}" in problems
+    assert (
+        f"safety.yaml, entry 1 (slug 'minimum-preparation-standard'): message: {not_one_of}"
+        in problems
+    )
+    assert Compound.objects.get(slug="ketamine").summary == ketamine_before
+
+
+def test_a_new_fixture_field_does_not_make_every_loaded_row_look_edited_by_an_editor():
+    """When the fixtures' format grows, the stored fingerprints no longer match; a row nobody but
+    the loader has written since is updated, while a row an editor changed is still kept."""
+    from content.models import LoadedEntry
+
+    untouched = Guidance.objects.get(slug="general-cbt-integration")
+    edited = Guidance.objects.get(slug="general-psychodynamic-integration")
+    edited.rationale = "An editor's words."
+    edited.save()  # its history now names someone other than the loader
+    LoadedEntry.objects.filter(model="guidance.guidance").update(fingerprint="an older format")
+    Guidance.objects.filter(pk=untouched.pk).update(rationale="Stale text the loader wrote.")
+
+    report = load()
+
+    untouched.refresh_from_db()
+    edited.refresh_from_db()
+    assert untouched.rationale != "Stale text the loader wrote."
+    assert edited.rationale == "An editor's words."
+    assert report.kept == [
+        "guidance.guidance slug=general-psychodynamic-integration (changed since the last load)"
+    ]

@@ -58,3 +58,23 @@ def test_a_disorder_page_lists_every_guidance_row_of_the_disorder_inline(editor)
     assert slugs == set(disorder.guidance.values_list("slug", flat=True))
     assert "ptsd-mdma-multimodal-integration" in slugs
     assert 'value="ptsd-mdma-multimodal-integration"' in response.content.decode()
+
+
+def test_admin_refuses_a_quote_that_is_not_in_the_article_and_keeps_the_row(editor):
+    guidance = Guidance.objects.get(slug="general-cbt-integration")
+    assert guidance.provenance == "article"
+    response = editor.post(
+        change_url(guidance), guidance_form(guidance, locator="The article never says this.")
+    )
+    assert response.status_code == 200
+    assert "the locator quotes a sentence that is not in the article" in (response.content.decode())
+    assert Guidance.objects.get(pk=guidance.pk).locator == guidance.locator
+
+
+def test_admin_refuses_an_unknown_provenance(editor):
+    guidance = Guidance.objects.get(slug="general-cbt-integration")
+    response = editor.post(change_url(guidance), guidance_form(guidance, provenance="rumour"))
+    assert response.status_code == 200
+    assert "Select a valid choice. rumour is not one of the available choices." in (
+        response.content.decode()
+    )

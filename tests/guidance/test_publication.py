@@ -186,6 +186,13 @@ def new_row_fields(slug: str) -> dict:
         "strength": "proposal",
         "rationale": "Added in admin.",
         "references": [Reference.objects.get(seed_number=75).pk],
+        "provenance": "article",
+        "locator": "For ethical conduct of research, a minimum standard includes basic preparatory "
+        "psychoeducation about the nature of the psychoactive experience (75).",
+        "kind": "research_context",
+        "direction": "for",
+        "certainty": "very_low",
+        "certainty_rationale": "One guideline for research (75), not a trial of this pairing.",
     }
 
 

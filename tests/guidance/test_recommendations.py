@@ -3,6 +3,7 @@
 import pytest
 
 from disorders.models import Disorder
+from guidance.grading import certainty_ceiling, grading_problems
 from guidance.models import Guidance, SafetyStatement
 from guidance.recommendations import GuidanceContent, ScoreComponents, recommend
 from modalities.models import Modality
@@ -42,8 +43,27 @@ def world():
 
 
 def guidance(
-    world, slug, modality, *, phase="integration", strength="proposal", refs=None, **scope
+    world,
+    slug,
+    modality,
+    *,
+    phase="integration",
+    strength="proposal",
+    refs=None,
+    certainty=None,
+    **scope,
 ):
+    """A row graded as the rules grade it (guidance/grading.py): an inferred row is an editor's
+    inference, any other is stated by its cited references; its certainty is the highest the rules
+    allow unless the test lowers it."""
+    refs = refs or [world["opinion"]]
+    provenance = "editorial" if strength == "inferred" else "cited_source"
+    designs = [ref.evidence_type for ref in refs]
+    certainty = certainty or certainty_ceiling(provenance=provenance, evidence_types=designs)
+    grading = {"kind": "research_context", "certainty": certainty, "provenance": provenance}
+    assert not grading_problems(
+        **grading, rationale="A test's evidence.", strength=strength, evidence_types=designs
+    ), slug
     return GuidanceFactory(
         slug=slug,
         modality=world[modality],
@@ -52,7 +72,12 @@ def guidance(
         disorder=scope.get("disorder"),
         compound=scope.get("compound"),
         profile_factor=scope.get("profile_factor"),
-        references=refs or [world["opinion"]],
+        references=refs,
+        locator="\n".join(f"[{ref.doi}] {ref.title}" for ref in refs)
+        if provenance == "cited_source"
+        else "A test's reasoning.",
+        certainty_rationale="A test's evidence.",
+        **grading,
     )
 
 
@@ -82,7 +107,14 @@ def test_a_tested_pairing_outranks_disorder_level_and_general_guidance(world):
     guidance(world, "t-general", "education", phase="preparation", strength="standard")
     guidance(world, "t-disorder", "alpha", disorder=d)
     guidance(
-        world, "t-trial", "beta", disorder=d, compound=c, strength="trial", refs=[world["rct"]]
+        world,
+        "t-trial",
+        "beta",
+        disorder=d,
+        compound=c,
+        strength="trial",
+        refs=[world["rct"]],
+        certainty="high",
     )
 
     plan = plan_for(world)
@@ -98,6 +130,21 @@ def test_a_tested_pairing_outranks_disorder_level_and_general_guidance(world):
         "general",
         "disorder",
     ]
+
+
+def test_the_evidence_points_are_the_lead_row_s_certainty_not_its_references_design(world):
+    d, c = world["disorder"], world["drug"]
+    trial = {"disorder": d, "compound": c, "strength": "trial", "refs": [world["rct"]]}
+    # Both cite the same trial; an editor lowered one row's certainty. Only the certainty can put
+    # the beta row first: on equal scores the modality name would put alpha first.
+    guidance(world, "t-lowered", "alpha", certainty="low", **trial)
+    guidance(world, "t-high", "beta", certainty="high", **trial)
+
+    plan = plan_for(world)
+
+    assert ranked(plan) == ["t-high", "t-lowered"]
+    assert [item.lead.components.evidence for item in plan.recommendations] == [10, 4]
+    assert plan.overall_certainty == "high"
 
 
 def test_rows_for_other_disorders_compounds_or_unrequested_factors_do_not_apply(world):
@@ -257,7 +304,7 @@ def test_the_minimum_standards_are_read_from_the_modalities_not_from_code(world)
 
 
 def test_a_factor_lifts_the_whole_item_even_when_another_row_leads_it(world):
-    guidance(world, "t-disorder-alpha", "alpha", disorder=world["disorder"])
+    guidance(world, "t-disorder-alpha", "alpha", disorder=world["disorder"], certainty="very_low")
     guidance(world, "t-factor-alpha", "alpha", profile_factor=world["factor"], strength="inferred")
     guidance(world, "t-general-beta", "beta", strength="standard")
 
@@ -266,6 +313,8 @@ def test_a_factor_lifts_the_whole_item_even_when_another_row_leads_it(world):
     alpha = plan.recommendations[0]
     assert alpha.lead.guidance.slug == "t-disorder-alpha"
     assert [m.guidance.slug for m in alpha.supporting] == ["t-factor-alpha"]
+    # Specificity, strength and evidence (its certainty) are the lead's; the profile points are
+    # the supporting row's.
     assert alpha.components == ScoreComponents(specificity=20, profile=25, strength=10, evidence=1)
     assert ranked(plan) == ["t-disorder-alpha", "t-general-beta"]
 
