@@ -175,3 +175,38 @@ def test_bad_provenance_or_locator_is_refused_with_a_message(provenance, locator
     )
     assert len(problems) == 1
     assert problems[0].startswith(problem)
+
+
+# The review's wrong and weak citations, each on the statement it was found in: (model label,
+# natural key, statement text field, reference the article does not cite for that claim).
+REVIEW_FINDINGS = [
+    ("guidance.Guidance", "general-session-support-medication-session", "rationale", 75),
+    ("modalities.Modality", "preparatory-support", "aims", 75),
+    ("modalities.Modality", "medication-session-support", "aims", 75),
+    ("compounds.Mechanism", "fear-extinction-learning", "description", 43),
+    ("disorders.Disorder", "ptsd", "evidence_summary", 43),
+    ("disorders.Disorder", "ptsd", "evidence_summary", 83),
+    ("disorders.Disorder", "major-depressive-disorder", "evidence_summary", 90),
+    ("compounds.Compound", "mdma", "summary", 19),
+    ("compounds.Compound", "mdma", "summary", 83),
+    ("compounds.Compound", "psilocybin", "summary", 90),
+    ("guidance.Guidance", "ptsd-mdma-multimodal-integration", "rationale", 83),
+]
+
+
+@pytest.mark.parametrize(("label", "slug", "field", "seed"), REVIEW_FINDINGS)
+def test_each_wrong_citation_the_review_found_is_refused_if_put_back(label, slug, field, seed):
+    model = apps.get_model(label)
+    row = model.objects.get(slug=slug)
+    [declared] = [s for s in statements_of(model) if s.text == field]
+    assert getattr(row, declared.provenance) == Provenance.ARTICLE
+    references = list(getattr(row, declared.references).all())
+    assert seed not in {ref.seed_number for ref in references}
+    problems = statement_problems(
+        text=getattr(row, field),
+        provenance=Provenance.ARTICLE,
+        locator=getattr(row, declared.locator),
+        references=[*references, Reference.objects.get(seed_number=seed)],
+    )
+    assert problems
+    assert problems[0].startswith(f"reference {seed} is not cited by the quoted")
