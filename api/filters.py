@@ -246,10 +246,20 @@ class SafetyStatementFilterSet(django_filters.FilterSet):
     severity = EnumFilter(Severity.choices, help_text="How strongly to flag it.")
     compound_class = EnumFilter(CompoundClass.choices, help_text="Class of compound it covers.")
     disorder = SlugFilter(Disorder, field_name="disorder")
-    compound = SlugFilter(Compound, field_name="compound")
-
+    compound = SlugFilter(
+        Compound,
+        field_name="compound",
+        method="filter_compound",
+        help_text="Statements scoped to this compound or to its class (e.g. psilocybin: also "
+        "those for every classic psychedelic).",
+    )
     provenance = ProvenanceFilter()
 
     class Meta:
         model = SafetyStatement
         fields = ["severity", "disorder", "compound", "compound_class", "provenance"]
+
+    def filter_compound(self, queryset: QuerySet, name: str, value: Compound) -> QuerySet:
+        return queryset.filter(
+            Q(compound=value) | Q(compound__isnull=True, compound_class=value.compound_class)
+        )

@@ -59,3 +59,15 @@ def test_what_only_ref_75_says_is_scoped_to_classic_psychedelics(client):
     assert screening["locator"][0] == "[75] Human hallucinogen research: guidelines for safety"
     removed = client.get("/api/v1/safety-statements/psychosis-history-exclusion/")
     assert removed.status_code == 404
+
+
+def test_filtering_safety_by_compound_includes_what_is_scoped_to_its_class(client):
+    def slugs(compound):
+        body = client.get("/api/v1/safety-statements/", {"compound": compound}).json()
+        return {row["slug"] for row in body["results"]}
+
+    classic = {"psychosis-history-screening", "session-safety-supervision"}
+    assert classic <= slugs("psilocybin")
+    assert classic <= slugs("lsd")
+    assert not classic & slugs("ketamine")
+    assert not classic & slugs("mdma")
