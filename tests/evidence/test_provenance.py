@@ -1,8 +1,9 @@
 """Content truth: every statement says who says it, and what it says the article says, it does.
 
-The check here reads the article's sentences from the shared seed (``../shared/seed``), not from the
-service's own copy, and re-implements the rule, so the service's checker is tested against an
-independent reading of the article.
+The check here reads the article's sentences from the test suite's untouched copy of the seed
+(``tests/data/seed-sentences.json``, as ``seed-references.json`` is for the references), not
+from the service's own copy, and re-implements the rule, so the service's checker is tested
+against an independent reading of the article.
 """
 
 import json
@@ -19,7 +20,7 @@ from evidence.provenance import SENTENCES_FILE, statement_problems
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED_SENTENCES = ROOT.parent / "shared" / "seed" / "sentences.json"
+SEED_SENTENCES = ROOT / "tests" / "data" / "seed-sentences.json"
 ARTICLE_DOI = "10.3389/fpsyt.2025.1565852"
 STATEMENT_MODELS = [model for model in apps.get_models() if statements_of(model)]
 
