@@ -17,9 +17,13 @@ def check_query_parameters(
     accepted: set[str],
     *,
     may_be_empty: frozenset[str] = frozenset(),
+    repeatable: frozenset[str] = frozenset(),
     formats: tuple[str, ...] = ("json",),
 ) -> None:
-    """Reject unknown, repeated, empty and malformed query parameters, naming the valid ones."""
+    """Reject unknown, repeated, empty and malformed query parameters, naming the valid ones.
+
+    A parameter in ``repeatable`` (a list, such as ``profile``) may be given several times.
+    """
     errors = {}
     accepted = accepted | {"format"}
     listed = ", ".join(sorted(accepted))
@@ -27,11 +31,11 @@ def check_query_parameters(
         values = request.query_params.getlist(name)
         if name not in accepted:
             errors[name] = [f"Unknown parameter; accepted: {listed}."]
-        elif len(values) > 1:
+        elif len(values) > 1 and name not in repeatable:
             errors[name] = ["Given more than once; give it once."]
-        elif not values[0] and name not in may_be_empty:
+        elif not all(v.strip() for v in values) and name not in may_be_empty:
             errors[name] = ["Empty; give a value or leave the parameter out."]
-        elif CONTROL_CHARACTERS.search(values[0]):
+        elif any(CONTROL_CHARACTERS.search(value) for value in values):
             errors[name] = ["Contains a control character (such as NUL); remove it."]
         elif name == "format" and values[0] not in formats:
             errors[name] = [f"Unknown format {values[0]!r}; valid: {', '.join(formats)}."]
@@ -46,6 +50,7 @@ class StrictQueryMixin:
 
     query_parameters: frozenset[str] = frozenset()
     may_be_empty: frozenset[str] = frozenset()
+    repeatable: frozenset[str] = frozenset()
     formats: tuple[str, ...] = ("json",)
 
     def accepted_query_parameters(self) -> set[str]:
@@ -60,6 +65,7 @@ class StrictQueryMixin:
                 request,
                 self.accepted_query_parameters(),
                 may_be_empty=self.may_be_empty,
+                repeatable=self.repeatable,
                 formats=self.formats,
             )
         super().initial(request, *args, **kwargs)

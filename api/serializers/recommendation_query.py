@@ -36,12 +36,22 @@ class KnownSlugField(serializers.CharField):
 
 
 class ProfileField(serializers.CharField):
-    """Comma-separated clinical-profile factor slugs; duplicates are ignored."""
+    """Clinical-profile factor slugs, repeated (``profile=a&profile=b``, what OpenAPI client
+    generators send) or comma-separated (``profile=a,b``), or both; duplicates are merged."""
 
     def __init__(self, **kwargs):
         super().__init__(
-            max_length=MAX_PROFILE_FACTORS * (MAX_SLUG_LENGTH + 1), allow_blank=True, **kwargs
+            max_length=MAX_PROFILE_FACTORS * (MAX_SLUG_LENGTH + 1),
+            allow_blank=True,
+            trim_whitespace=False,
+            **kwargs,
         )
+
+    def get_value(self, dictionary):
+        """Every value of a repeated parameter, joined as one comma-separated list."""
+        if hasattr(dictionary, "getlist") and self.field_name in dictionary:
+            return ",".join(dictionary.getlist(self.field_name))
+        return super().get_value(dictionary)
 
     def valid_slugs(self) -> str:
         return ", ".join(valid_slugs(ProfileFactor))

@@ -28,6 +28,7 @@ class RecommendationView(StrictQueryMixin, APIView):
     """
 
     query_parameters = frozenset({"disorder", "compound", "profile"})
+    repeatable = frozenset({"profile"})
     may_be_empty = frozenset({"disorder", "compound"})
 
     @extend_schema(
@@ -44,9 +45,11 @@ class RecommendationView(StrictQueryMixin, APIView):
                 "profile",
                 {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 10},
                 style="form",
-                explode=False,
-                description="Clinical-profile factors, comma-separated (see enum and "
-                "/api/v1/profile-factors/); they add and lift guidance chosen for them.",
+                explode=True,
+                description="Clinical-profile factors (slugs of /api/v1/profile-factors/): repeat "
+                "the parameter (profile=a&profile=b, as generated clients send it) or separate "
+                "slugs with commas (profile=a,b); duplicates are merged. They add and lift "
+                "guidance chosen for them.",
             ),
         ],
         responses=PlanSerializer,

@@ -340,3 +340,39 @@ def test_the_matrix_pages_through_disorders(client):
     last = client.get(first["next"].replace("page=2", "page=3")).json()
     assert last["next"] is None
     assert len(last["disorders"]) == Disorder.objects.count() - 8
+
+
+def test_profile_factors_are_accepted_repeated_or_comma_separated_with_the_same_plan(client):
+    base = "/api/v1/recommendations/?disorder=ptsd&compound=mdma"
+    comma = client.get(f"{base}&profile=dissociative-tendencies,experiential-avoidance").json()
+    repeated = client.get(
+        f"{base}&profile=dissociative-tendencies&profile=experiential-avoidance"
+    ).json()
+    both = client.get(
+        f"{base}&profile=dissociative-tendencies,experiential-avoidance"
+        "&profile=dissociative-tendencies"
+    ).json()
+    assert [p["slug"] for p in comma["profile"]] == [
+        "dissociative-tendencies",
+        "experiential-avoidance",
+    ]
+    assert repeated == comma
+    assert both == comma
+
+
+@pytest.mark.parametrize("blank", ["%20", "", "dissociative-tendencies&profile=%20"])
+def test_a_blank_profile_factor_is_a_400(client, blank):
+    response = client.get(f"/api/v1/recommendations/?disorder=ptsd&compound=mdma&profile={blank}")
+    assert response.status_code == 400
+    assert response.json() == {"profile": ["Empty; give a value or leave the parameter out."]}
+
+
+def test_the_schema_says_profile_is_repeated_as_generators_send_it(client):
+    schema = client.get("/api/schema/?format=json").json()
+    [parameter] = [
+        p
+        for p in schema["paths"]["/api/v1/recommendations/"]["get"]["parameters"]
+        if p["name"] == "profile"
+    ]
+    assert (parameter["style"], parameter["explode"]) == ("form", True)
+    assert parameter["schema"]["type"] == "array"
