@@ -14,7 +14,7 @@ from content.models import Provenance, statements_of, valid_slugs
 from disorders.models import Disorder, DisorderCategory, ProfileFactor
 from evidence.models import YEAR_RANGE, EvidenceType, Reference
 from guidance.grading import Certainty, Kind
-from guidance.models import Guidance, GuidanceStrength, SafetyStatement, Severity
+from guidance.models import Guidance, GuidanceStrength, SafetyKind, SafetyStatement, Severity
 from modalities.models import PHASE_FIELDS, Modality, TreatmentPhase
 
 
@@ -243,6 +243,7 @@ class ProfileFactorFilterSet(django_filters.FilterSet):
 
 
 class SafetyStatementFilterSet(django_filters.FilterSet):
+    kind = EnumFilter(SafetyKind.choices, help_text="Contraindication, precaution, ...")
     severity = EnumFilter(Severity.choices, help_text="How strongly to flag it.")
     compound_class = EnumFilter(CompoundClass.choices, help_text="Class of compound it covers.")
     disorder = SlugFilter(Disorder, field_name="disorder")
@@ -257,7 +258,7 @@ class SafetyStatementFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = SafetyStatement
-        fields = ["severity", "disorder", "compound", "compound_class", "provenance"]
+        fields = ["kind", "severity", "disorder", "compound", "compound_class", "provenance"]
 
     def filter_compound(self, queryset: QuerySet, name: str, value: Compound) -> QuerySet:
         return queryset.filter(

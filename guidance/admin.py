@@ -123,14 +123,17 @@ class GuidanceAdmin(ContentAdmin):
 
 @admin.register(SafetyStatement)
 class SafetyStatementAdmin(ContentAdmin):
-    list_display = ("slug", "title", "severity", "trigger", *SCOPE_FILTERS)
-    list_filter = ("severity", "trigger", *SCOPE_FILTERS)
+    list_display = ("slug", "title", "kind", "severity", "trigger", *SCOPE_FILTERS)
+    list_filter = ("kind", "severity", "trigger", "compound_class", *SCOPE_FILTERS)
     list_select_related = SCOPE_FILTERS
     search_fields = ("slug", "title", "message")
     autocomplete_fields = (*SCOPE_FILTERS, "references")
     fieldsets = (
-        (None, {"fields": ("slug", "title", "severity", "trigger")}),
-        ("Scope (leave all empty for every plan)", {"fields": SCOPE_FILTERS}),
+        (None, {"fields": ("slug", "title", "kind", "severity", "trigger")}),
+        (
+            "Scope (leave all empty for every plan)",
+            {"fields": (*SCOPE_FILTERS, "compound_class")},
+        ),
         ("Statement", {"fields": ("message", "references", "provenance", "locator")}),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )

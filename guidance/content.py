@@ -46,7 +46,7 @@ SAFETY_STATEMENTS = ContentFile(
     "safety.yaml",
     Spec(
         model=SafetyStatement,
-        fields=("title", "message", "severity", "trigger", "compound_class"),
+        fields=("title", "message", "kind", "severity", "trigger", "compound_class"),
         foreign_keys=SCOPE,
         citations=("references",),
     ),

@@ -191,6 +191,15 @@ class Severity(models.TextChoices):
     INFO = "info", "Information"
 
 
+class SafetyKind(models.TextChoices):
+    """What a safety statement is; a contraindication decides a plan's verdict."""
+
+    CONTRAINDICATION = "contraindication", "Contraindication"
+    PRECAUTION = "precaution", "Precaution"
+    STANDARD = "standard", "Minimum standard"
+    EVIDENCE_GAP = "evidence_gap", "Gap in the evidence"
+
+
 class SafetyTrigger(models.TextChoices):
     """When a safety statement applies to a plan."""
 
@@ -213,6 +222,13 @@ class SafetyStatement(ContentModel):
     )
     title = models.CharField(max_length=200)
     message = models.TextField()
+    kind = models.CharField(
+        max_length=20,
+        choices=SafetyKind.choices,
+        default=SafetyKind.PRECAUTION,
+        help_text="A contraindication that applies makes a plan's verdict 'contraindicated'; the "
+        "others are shown as warnings.",
+    )
     severity = models.CharField(max_length=20, choices=Severity.choices)
     trigger = models.CharField(
         max_length=30, choices=SafetyTrigger.choices, default=SafetyTrigger.ALWAYS
@@ -256,6 +272,9 @@ class SafetyStatement(ContentModel):
                 condition=models.Q(compound_class="")
                 | models.Q(compound_class__in=CompoundClass.values),
                 name="safetystatement_compound_class_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SafetyKind.values), name="safetystatement_kind_valid"
             ),
         ]
 

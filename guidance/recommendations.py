@@ -23,7 +23,14 @@ from compounds.models import Compound
 from disorders.models import Disorder, ProfileFactor, ancestry
 from evidence.models import EvidenceType, Reference, citations
 from guidance.grading import Certainty, overall_certainty
-from guidance.models import Guidance, GuidanceStrength, SafetyStatement, SafetyTrigger, Severity
+from guidance.models import (
+    Guidance,
+    GuidanceStrength,
+    SafetyKind,
+    SafetyStatement,
+    SafetyTrigger,
+    Severity,
+)
 from modalities.models import Modality, TreatmentPhase, by_phase
 
 PHASE_ORDER = {phase: index for index, phase in enumerate(TreatmentPhase.values)}
@@ -153,6 +160,12 @@ class Recommendation:
         return self.components.total
 
 
+CONTENT_GAP = "content_gap"
+# What a plan's warning can be: a safety statement's kind, or the service's own warning that the
+# content lacks something every plan needs.
+WARNING_KINDS = [*SafetyKind.choices, (CONTENT_GAP, "Gap in this service's content")]
+
+
 @dataclass(frozen=True)
 class PlanWarning:
     """Something a clinician must see with the plan: a safety statement, or a gap in content."""
@@ -162,6 +175,9 @@ class PlanWarning:
     title: str
     message: str
     references: tuple[Reference, ...] = ()
+    # A safety statement's kind; the service's own warnings about gaps in the content are
+    # CONTENT_GAP.
+    kind: str = CONTENT_GAP
     # Who states it: a safety statement's provenance and locator; empty for the service's own
     # warnings about gaps in the content, which are no clinical claim.
     provenance: str = ""
@@ -175,6 +191,7 @@ class PlanWarning:
             statement.title,
             statement.message,
             tuple(statement.references.all()),
+            statement.kind,
             statement.provenance,
             statement.locator,
         )
@@ -216,6 +233,40 @@ def _gaps(
     return gaps
 
 
+class Verdict(models.TextChoices):
+    """What a plan answers first."""
+
+    CONTRAINDICATED = "contraindicated", "A contraindication in the content applies"
+    PAIRING_EVIDENCE = "pairing_evidence", "Guidance specific to this disorder and compound exists"
+    NO_PAIRING_EVIDENCE = (
+        "no_pairing_evidence",
+        "Built from disorder-level and general guidance only",
+    )
+
+
+# An item is specific when its guidance names the disorder (or a broader one) or the compound;
+# a phase's top prefers such an item over general scaffolding.
+SPECIFIC = {s for s in Specificity if "disorder" in s.value or "compound" in s.value}
+
+
+def _is_specific(match: Match) -> bool:
+    return match.specificity in SPECIFIC
+
+
+def phase_top(items: Sequence[Recommendation]) -> Recommendation | None:
+    """The top of one phase: the item holding the best-scoring disorder- or compound-specific
+    guidance row, where the phase has one; otherwise the phase's best item."""
+    specific = [
+        (match, item)
+        for item in items
+        for match in (item.lead, *item.supporting)
+        if _is_specific(match)
+    ]
+    if specific:
+        return min(specific, key=lambda pair: _rank_key(pair[0]))[1]
+    return items[0] if items else None
+
+
 @dataclass(frozen=True)
 class Plan:
     """What the engine answers for one disorder, compound and profile."""
@@ -228,10 +279,25 @@ class Plan:
     evidence_level: str
     has_pairing_evidence: bool
     overall_certainty: str | None = None
+    contraindications: list[PlanWarning] = field(default_factory=list)
     phases: dict[str, list[Recommendation]] = field(init=False)
+    tops: dict[str, Recommendation | None] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "phases", by_phase(self.recommendations))
+        phases = by_phase(self.recommendations)
+        object.__setattr__(self, "phases", phases)
+        object.__setattr__(
+            self, "tops", {phase: phase_top(items) for phase, items in phases.items()}
+        )
+
+    @property
+    def verdict(self) -> Verdict:
+        """Contraindicated, else whether guidance specific to the pairing exists."""
+        if self.contraindications:
+            return Verdict.CONTRAINDICATED
+        if self.has_pairing_evidence:
+            return Verdict.PAIRING_EVIDENCE
+        return Verdict.NO_PAIRING_EVIDENCE
 
     @property
     def top(self) -> Recommendation | None:
@@ -347,19 +413,20 @@ def recommend(
     grouped: dict[tuple[int, str], list[Match]] = {}
     for match in matches:
         grouped.setdefault((match.guidance.modality_id, match.guidance.phase), []).append(match)
+    # In treatment order, then by score within each phase: the order a plan is carried out in.
     recommendations = sorted(
         (
             Recommendation(g[0].guidance.modality, g[0].guidance.phase, g[0], tuple(g[1:]))
             for g in grouped.values()
         ),
-        key=lambda item: (-item.score, *_rank_key(item.lead)[1:]),
+        key=lambda item: (PHASE_ORDER[item.phase], -item.score, *_rank_key(item.lead)[2:]),
     )
 
     pairing = [m for m in matches if m.guidance.disorder_id is not None and m.guidance.compound_id]
     evidence_level = strongest_evidence(
         ref for match in pairing for ref in match.guidance.references.all()
     )
-    warnings = _gaps(recommendations, content.minimum_standards) + [
+    applying = [
         PlanWarning.from_statement(statement)
         for statement in sorted(
             content.statements_for(chain, compound.pk),
@@ -367,6 +434,10 @@ def recommend(
         )
         if _applies(statement, chain, compound, profile_ids)
         and (statement.trigger == SafetyTrigger.ALWAYS or not pairing)
+    ]
+    contraindications = [w for w in applying if w.kind == SafetyKind.CONTRAINDICATION]
+    warnings = _gaps(recommendations, content.minimum_standards) + [
+        w for w in applying if w.kind != SafetyKind.CONTRAINDICATION
     ]
     return Plan(
         disorder=disorder,
@@ -377,6 +448,7 @@ def recommend(
         evidence_level=evidence_level,
         has_pairing_evidence=bool(pairing),
         overall_certainty=overall_certainty(m.guidance.certainty for m in pairing),
+        contraindications=contraindications,
     )
 
 
@@ -420,11 +492,14 @@ def recommendation_plan(
 
 @dataclass(frozen=True)
 class MatrixCell:
-    """What the matrix shows of one disorder with one compound: the plan's top and evidence."""
+    """What the matrix shows of one disorder with one compound, as its plan with no profile
+    would: the verdict, the overall certainty, and the top of each phase."""
 
     disorder: Disorder
     compound: Compound
-    top: Match | None
+    verdict: Verdict
+    overall_certainty: str | None
+    tops: dict[str, Match | None]
     evidence_level: str
     has_pairing_evidence: bool
 
@@ -432,48 +507,68 @@ class MatrixCell:
 def summarize(
     *, disorders: Sequence[Disorder], compounds: Sequence[Compound], content: GuidanceContent
 ) -> list[MatrixCell]:
-    """Return, for each disorder with each compound, what ``recommend`` ranks first with no
-    profile, and its pairing evidence, without building every plan.
+    """Return, for each disorder with each compound, what ``recommend`` answers with no profile,
+    without building every plan.
 
-    With no profile factor an item scores what its best row scores, so the top item is the best
-    row among the scopes that apply; each scope's best row is worked out once and shared by every
-    cell, which keeps a large grid cheap.
+    With no profile factor an item scores what its best row scores, so a phase's top is found
+    among rows: the best disorder- or compound-specific row of the phase if there is one (the
+    item ``phase_top`` picks holds it), else the phase's best row. Each scope's best row per
+    phase is worked out once and shared by every cell, which keeps a large grid cheap.
     """
-    best: dict[tuple[Scope, bool], Match | None] = {}
+    best: dict[tuple[Scope, bool, str], Match | None] = {}
 
-    def best_of(scope: Scope, *, inherited: bool) -> Match | None:
-        if (scope, inherited) not in best:
+    def best_of(scope: Scope, *, inherited: bool, phase: str) -> Match | None:
+        key = (scope, inherited, phase)
+        if key not in best:
             matches = [
                 score_row(row, inherited=inherited, profile_ids=set())
                 for row in content.rows_in(scope)
-                if row.profile_factor_id is None
+                if row.profile_factor_id is None and row.phase == phase
             ]
-            best[(scope, inherited)] = min(matches, key=_rank_key, default=None)
-        return best[(scope, inherited)]
+            best[key] = min(matches, key=_rank_key, default=None)
+        return best[key]
 
     cells = []
     for disorder in disorders:
         chain = ancestry(disorder.pk, content.parents.get)
         for compound in compounds:
-            candidates = [
-                best_of((None, None), inherited=False),
-                best_of((None, compound.pk), inherited=False),
-            ]
+            scopes = [((None, None), False), ((None, compound.pk), False)]
             pairing = []
             for position, disorder_id in enumerate(chain):
-                candidates.append(best_of((disorder_id, None), inherited=position > 0))
-                candidates.append(best_of((disorder_id, compound.pk), inherited=position > 0))
+                scopes += [((disorder_id, None), position > 0)]
+                scopes += [((disorder_id, compound.pk), position > 0)]
                 pairing += [
                     row
                     for row in content.rows_in((disorder_id, compound.pk))
                     if row.profile_factor_id is None
                 ]
-            found = [match for match in candidates if match is not None]
+            tops = {}
+            for phase in TreatmentPhase.values:
+                found = [
+                    match
+                    for scope, inherited in scopes
+                    if (match := best_of(scope, inherited=inherited, phase=phase)) is not None
+                ]
+                specific = [match for match in found if _is_specific(match)]
+                tops[phase] = min(specific or found, key=_rank_key, default=None)
+            contraindicated = any(
+                statement.kind == SafetyKind.CONTRAINDICATION
+                and statement.profile_factor_id is None
+                and _applies(statement, chain, compound, set())
+                and (statement.trigger == SafetyTrigger.ALWAYS or not pairing)
+                for statement in content.statements_for(chain, compound.pk)
+            )
             cells.append(
                 MatrixCell(
                     disorder=disorder,
                     compound=compound,
-                    top=min(found, key=_rank_key, default=None),
+                    verdict=Verdict.CONTRAINDICATED
+                    if contraindicated
+                    else Verdict.PAIRING_EVIDENCE
+                    if pairing
+                    else Verdict.NO_PAIRING_EVIDENCE,
+                    overall_certainty=overall_certainty(row.certainty for row in pairing),
+                    tops=tops,
                     evidence_level=strongest_evidence(
                         ref for row in pairing for ref in row.references.all()
                     ),

@@ -2,42 +2,67 @@
 
 from rest_framework import serializers
 
+from api.serializers.grading import CertaintyField
 from api.serializers.plans import NamedSerializer
-from guidance.recommendations import MatrixCell, Specificity
+from guidance.recommendations import MatrixCell, Specificity, Verdict
+
+
+class MatrixTopSerializer(serializers.Serializer):
+    """A phase's top approach, as the single plan for the pair shows it."""
+
+    modality = NamedSerializer()
+    specificity = serializers.ChoiceField(
+        choices=Specificity.choices,
+        help_text="What the guidance that makes it the top is scoped to: general means the phase "
+        "has no guidance specific to this disorder or compound.",
+    )
+    certainty = CertaintyField()
+
+
+class MatrixTopsSerializer(serializers.Serializer):
+    preparation = MatrixTopSerializer(allow_null=True)
+    medication_session = MatrixTopSerializer(allow_null=True)
+    integration = MatrixTopSerializer(allow_null=True)
 
 
 class MatrixCellSerializer(serializers.Serializer):
-    """One disorder with one compound."""
+    """One disorder with one compound: the verdict, the certainty and the top of each phase."""
 
     disorder = serializers.SlugField()
     compound = serializers.SlugField()
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    overall_certainty = CertaintyField()
+    tops = MatrixTopsSerializer()
     evidence_level = serializers.CharField(
         help_text="Strongest evidence type behind disorder+compound guidance, or 'none'."
     )
     has_pairing_evidence = serializers.BooleanField()
-    top_modality = NamedSerializer(allow_null=True, help_text="The plan's first recommendation.")
-    top_phase = serializers.CharField(allow_null=True)
-    top_specificity = serializers.ChoiceField(choices=Specificity.choices, allow_null=True)
-    top_score = serializers.IntegerField(allow_null=True)
 
 
 def matrix_cell(cell: MatrixCell) -> dict:
     """Show one matrix cell."""
-    top = cell.top
     return {
         "disorder": cell.disorder.slug,
         "compound": cell.compound.slug,
+        "verdict": cell.verdict,
+        "overall_certainty": cell.overall_certainty,
+        "tops": {
+            phase: {
+                "modality": top.guidance.modality,
+                "specificity": top.specificity,
+                "certainty": top.guidance.certainty,
+            }
+            if top
+            else None
+            for phase, top in cell.tops.items()
+        },
         "evidence_level": cell.evidence_level,
         "has_pairing_evidence": cell.has_pairing_evidence,
-        "top_modality": top.guidance.modality if top else None,
-        "top_phase": top.guidance.phase if top else None,
-        "top_specificity": top.specificity if top else None,
-        "top_score": top.score if top else None,
     }
 
 
 class MatrixSerializer(serializers.Serializer):
-    """Every disorder with every compound: strongest evidence and top modality."""
+    """Every disorder with every compound: verdict, certainty and each phase's top approach."""
 
     count = serializers.IntegerField(help_text="Number of disorders in all pages.")
     next = serializers.URLField(allow_null=True)

@@ -1,5 +1,8 @@
 """A recommendation plan: ranked, explained items by phase, with the warnings that apply."""
 
+from dataclasses import asdict
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.common import CitationsField, ProvenanceField, locator_field
@@ -11,9 +14,12 @@ from guidance.recommendations import (
     CERTAINTY_POINTS,
     INHERITED_DISORDER_PENALTY,
     PROFILE_POINTS,
+    SCORE_MAX,
     SPECIFICITY_POINTS,
     STRENGTH_POINTS,
+    WARNING_KINDS,
     Specificity,
+    Verdict,
 )
 from modalities.models import TreatmentPhase
 
@@ -110,14 +116,37 @@ class RecommendationItemSerializer(serializers.Serializer):
     supporting = SupportingGuidanceSerializer(many=True)
 
 
+class PhaseSerializer(serializers.Serializer):
+    """One phase of the plan: its top approach, then every item ranked by score."""
+
+    top = RecommendationItemSerializer(
+        allow_null=True,
+        help_text="The item holding the best-scoring guidance specific to this disorder or "
+        "compound, where the phase has any; otherwise the phase's best item; null when the "
+        "phase has none.",
+    )
+    items = RecommendationItemSerializer(many=True)
+
+
 class PhasePlanSerializer(serializers.Serializer):
-    preparation = RecommendationItemSerializer(many=True)
-    medication_session = RecommendationItemSerializer(many=True)
-    integration = RecommendationItemSerializer(many=True)
+    preparation = PhaseSerializer()
+    medication_session = PhaseSerializer()
+    integration = PhaseSerializer()
+
+
+def _phases(plan) -> dict:
+    return {
+        phase: {"top": plan.tops[phase], "items": items} for phase, items in plan.phases.items()
+    }
 
 
 class WarningSerializer(serializers.Serializer):
     code = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=WARNING_KINDS,
+        help_text="contraindication, precaution, standard or evidence_gap (a safety statement's "
+        "kind), or content_gap (the service's own warning that content is missing).",
+    )
     severity = serializers.ChoiceField(choices=Severity.choices)
     title = serializers.CharField()
     message = serializers.CharField()
@@ -129,29 +158,67 @@ class WarningSerializer(serializers.Serializer):
     locator = locator_field()
 
 
-class PlanSerializer(serializers.Serializer):
-    """A phased, ranked, explained psychotherapy plan."""
+class ScoreMaxSerializer(ScoreComponentsSerializer):
+    """The highest each component can be, and ``total``, the highest score."""
 
-    disorder = NamedSerializer()
-    compound = NamedSerializer()
-    profile = NamedSerializer(many=True)
-    plasticity = PlasticitySerializer(source="compound")
-    recommendations = RecommendationItemSerializer(many=True)
-    phases = PhasePlanSerializer()
-    evidence_level = serializers.CharField(
-        help_text="The strongest evidence type behind any disorder+compound guidance, or 'none'."
-    )
-    has_pairing_evidence = serializers.BooleanField(
-        help_text="Whether any guidance is specific to this disorder and compound."
+    total = serializers.IntegerField(help_text="The highest score an item can have.")
+
+
+class PlanSerializer(serializers.Serializer):
+    """A phased, ranked, explained psychotherapy plan. What a client must show comes first:
+    the verdict and overall certainty, the contraindications, the warnings and the disclaimer."""
+
+    verdict = serializers.ChoiceField(
+        choices=Verdict.choices,
+        help_text="contraindicated: a contraindication in the content applies (the plan is still "
+        "shown, to explain why not); pairing_evidence: guidance specific to this disorder with "
+        "this compound exists; no_pairing_evidence: the plan is built from disorder-level and "
+        "general guidance only.",
     )
     overall_certainty = CertaintyField(
         help_text="The highest GRADE certainty among the guidance specific to this disorder and "
         "compound; null when there is none (the plan rests on disorder-level and general "
         "guidance)."
     )
-    warnings = WarningSerializer(many=True)
-    content_version = serializers.SerializerMethodField()
+    contraindications = WarningSerializer(
+        many=True, help_text="The safety statements of kind contraindication that apply."
+    )
+    warnings = WarningSerializer(
+        many=True,
+        help_text="The other safety statements that apply (precautions, standards, evidence "
+        "gaps), and warnings that the content lacks a minimum standard.",
+    )
     disclaimer = serializers.SerializerMethodField()
+    disorder = NamedSerializer()
+    compound = NamedSerializer()
+    profile = NamedSerializer(many=True)
+    plasticity = PlasticitySerializer(source="compound")
+    score_max = serializers.SerializerMethodField(
+        help_text="The highest each score component can be, and the highest score."
+    )
+    phases = serializers.SerializerMethodField(
+        help_text="Each phase's top approach and its items ranked by score, in treatment order."
+    )
+    recommendations = RecommendationItemSerializer(
+        many=True,
+        help_text="Every item, in treatment order (preparation, medication session, "
+        "integration) and by score within each phase: the order a plan is carried out in.",
+    )
+    evidence_level = serializers.CharField(
+        help_text="The strongest evidence type behind any disorder+compound guidance, or 'none'."
+    )
+    has_pairing_evidence = serializers.BooleanField(
+        help_text="Whether any guidance is specific to this disorder and compound."
+    )
+    content_version = serializers.SerializerMethodField()
+
+    @extend_schema_field(PhasePlanSerializer)
+    def get_phases(self, plan) -> dict:
+        return PhasePlanSerializer(_phases(plan), context=self.context).data
+
+    @extend_schema_field(ScoreMaxSerializer)
+    def get_score_max(self, plan) -> dict:
+        return {**asdict(SCORE_MAX), "total": SCORE_MAX.total}
 
     def get_content_version(self, plan) -> str:
         return self.context["content_version"]

@@ -37,6 +37,7 @@ class SafetyStatementListSerializer(serializers.ModelSerializer):
         fields = [
             "slug",
             "title",
+            "kind",
             "severity",
             "trigger",
             "disorder",

@@ -18,13 +18,14 @@ from guidance.recommendations import recommendation_matrix, recommendation_plan
 class RecommendationView(StrictQueryMixin, APIView):
     """A phased, ranked, explained psychotherapy plan for a disorder treated with a compound.
 
-    Every guidance row whose disorder (or a broader disorder it belongs to), compound and
-    clinical-profile factor are each empty or match the request takes part. Each item is scored
-    as specificity + profile + strength + evidence (see `score_components`); items for the same
-    modality and phase merge, led by the best-scoring row. `phases` groups the same items as a
-    plan: preparation, medication session, integration. `warnings` carries the safety
-    statements that apply, including the warning that no pairing-specific evidence exists when
-    the plan comes from disorder-level and general guidance only.
+    The document opens with what a client must show: the `verdict` (contraindicated,
+    pairing_evidence or no_pairing_evidence) and `overall_certainty`, the `contraindications`,
+    the other `warnings` and the disclaimer. Every guidance row whose disorder (or a broader
+    disorder it belongs to), compound and clinical-profile factor are each empty or match the
+    request takes part. Each item is scored as specificity + profile + strength + evidence (see
+    `score_components` and `score_max`); items for the same modality and phase merge, led by the
+    best-scoring row. Each phase has its `top` (preferring disorder- or compound-specific guidance
+    over general scaffolding) and its `items` by score.
     """
 
     query_parameters = frozenset({"disorder", "compound", "profile"})
@@ -67,7 +68,7 @@ class RecommendationView(StrictQueryMixin, APIView):
 
 
 class RecommendationMatrixView(StrictQueryMixin, APIView):
-    """For every disorder with every compound: the strongest evidence and the top modality.
+    """For every disorder with every compound: the verdict, overall certainty and each phase's top.
 
     Built from the same engine as the single plan, with no profile factors, so an app can draw an
     overview of where pairing-specific evidence exists. Disorders are paged (20 per page by
@@ -77,7 +78,7 @@ class RecommendationMatrixView(StrictQueryMixin, APIView):
     query_parameters = frozenset({"page", "page_size"})
 
     @extend_schema(
-        summary="Evidence and top modality for every disorder and compound",
+        summary="Verdict, certainty and each phase's top for every disorder and compound",
         tags=["recommendations"],
         parameters=[
             OpenApiParameter(

@@ -48,10 +48,19 @@ def test_what_only_ref_75_says_is_scoped_to_classic_psychedelics(client):
         "/api/v1/safety-statements/", {"provenance": "cited_source", "page_size": 100}
     ).json()
     rows = {s["slug"]: s for s in body["results"]}
-    assert set(rows) == {"psychosis-history-screening", "session-safety-supervision"}
-    assert {(s["compound_class"], s["severity"]) for s in rows.values()} == {
-        ("classic_psychedelic", "caution")
+    assert set(rows) == {
+        "psychosis-history-screening",
+        "session-safety-supervision",
+        "psychotic-disorder-classic-psychedelic-exclusion",
     }
+    assert {s["compound_class"] for s in rows.values()} == {"classic_psychedelic"}
+    assert {(s["kind"], s["severity"]) for s in rows.values()} == {
+        ("precaution", "caution"),
+        ("standard", "caution"),
+        ("contraindication", "critical"),
+    }
+    exclusion = rows["psychotic-disorder-classic-psychedelic-exclusion"]
+    assert exclusion["disorder"]["slug"] == "schizophrenia"
     screening = client.get("/api/v1/safety-statements/psychosis-history-screening/").json()
     assert screening["compound"] is None
     assert [r["seed_number"] for r in screening["references"]] == [75]

@@ -34,7 +34,8 @@ def seeds(entry: dict) -> list[int]:
 def test_alcohol_use_disorder_with_ketamine_leads_with_the_two_trial_pairings(client):
     body = plan(client, disorder="alcohol-use-disorder", compound="ketamine")
 
-    top_two = body["recommendations"][:2]
+    integration = body["phases"]["integration"]["items"]
+    top_two = integration[:2]
     # Both trials are graded low, so they tie on score and are ordered by modality name.
     assert [i["modality"]["slug"] for i in top_two] == [
         "motivational-enhancement-therapy",
@@ -48,7 +49,10 @@ def test_alcohol_use_disorder_with_ketamine_leads_with_the_two_trial_pairings(cl
         {"specificity": 40, "profile": 0, "strength": 30, "evidence": 4}
     ] * 2
     assert [i["score"] for i in top_two] == [74, 74]
-    assert body["recommendations"][2]["score"] < 74
+    assert integration[2]["score"] < 74
+    assert body["phases"]["integration"]["top"]["modality"]["slug"] == (
+        "motivational-enhancement-therapy"
+    )
     assert body["evidence_level"] == "randomized_controlled_trial"
     assert body["has_pairing_evidence"] is True
     assert body["overall_certainty"] == "low"
@@ -114,7 +118,7 @@ def test_classic_hallucinogen_research_guidelines_reach_only_classic_psychedelic
 
 def test_depression_with_psilocybin_surfaces_act_citing_the_yale_manual(client):
     body = plan(client, disorder="major-depressive-disorder", compound="psilocybin")
-    top = body["recommendations"][0]
+    top = body["phases"]["integration"]["top"]
     assert top["modality"]["slug"] == "acceptance-and-commitment-therapy"
     assert {90, 91} <= set(seeds(top))
     assert top["strength"] == "framework"
@@ -123,7 +127,8 @@ def test_depression_with_psilocybin_surfaces_act_citing_the_yale_manual(client):
 
 def test_ptsd_with_mdma_rests_on_the_article_not_on_a_phase_3_trial(client):
     body = plan(client, disorder="ptsd", compound="mdma")
-    top = body["recommendations"][0]
+    top = body["phases"]["integration"]["items"][0]
+    assert body["phases"]["integration"]["top"] == top
     assert top["modality"]["slug"] == "multimodal-integration"
     assert top["guidance"] == "ptsd-mdma-multimodal-integration"
     assert top["specificity"] == "disorder_compound"
@@ -155,7 +160,7 @@ def test_dissociative_tendencies_surface_somatic_techniques(client):
     somatic = item(body, "somatic-techniques")
     assert somatic["score_components"]["profile"] == 25
     assert somatic["specificity"] == "profile"
-    assert body["phases"]["integration"][1]["modality"]["slug"] == "somatic-techniques"
+    assert body["phases"]["integration"]["items"][1]["modality"]["slug"] == "somatic-techniques"
     assert body["profile"] == [
         {"slug": "dissociative-tendencies", "name": "Dissociative tendencies"}
     ]
@@ -172,7 +177,7 @@ def test_several_profile_factors_are_comma_separated_and_duplicates_ignored(clie
         "negative-thought-patterns",
         "experiential-avoidance",
     ]
-    top = body["recommendations"][0]
+    top = body["phases"]["integration"]["items"][0]
     assert top["modality"]["slug"] == "cognitive-behavioral-therapy"
     assert top["score_components"]["profile"] == 25
     assert "negative-thought-patterns-cbt-integration" in [s["slug"] for s in top["supporting"]]
@@ -209,18 +214,21 @@ def test_every_disorder_and_compound_gets_a_complete_cited_phased_plan(client):
             body = plan(client, disorder=disorder, compound=compound)
             phases = body["phases"]
             assert list(phases) == ["preparation", "medication_session", "integration"]
-            assert phases["preparation"][0]["modality"]["slug"] == "psychoeducation"
-            assert phases["medication_session"]
-            assert phases["integration"]
+            assert phases["preparation"]["items"][0]["modality"]["slug"] == "psychoeducation"
+            assert phases["medication_session"]["items"]
+            assert phases["integration"]["items"]
+            assert all(phase["top"] for phase in phases.values()), (disorder, compound)
             assert all(i["references"] for i in body["recommendations"]), (disorder, compound)
             assert all(w["references"] for w in body["warnings"]), (disorder, compound)
-            ranked = [i["score"] for i in body["recommendations"]]
-            assert ranked == sorted(ranked, reverse=True)
+            for phase in phases.values():
+                ranked = [i["score"] for i in phase["items"]]
+                assert ranked == sorted(ranked, reverse=True)
 
 
 def test_an_admin_edit_changes_the_next_answer(editor):
     before = plan(editor, disorder="alcohol-use-disorder", compound="ketamine")
-    assert before["recommendations"][0]["modality"]["slug"] == "motivational-enhancement-therapy"
+    first = before["phases"]["integration"]["items"][0]
+    assert first["modality"]["slug"] == "motivational-enhancement-therapy"
 
     row = Guidance.objects.get(slug="aud-ketamine-met-integration")
     change = reverse("admin:guidance_guidance_change", args=[row.pk])
@@ -240,7 +248,9 @@ def test_an_admin_edit_changes_the_next_answer(editor):
     assert met["certainty"] == "very_low"
     assert met["score_components"]["strength"] == 10
     assert met["score_components"]["evidence"] == 1
-    assert body["recommendations"][0]["modality"]["slug"] == "relapse-prevention-therapy"
+    assert body["phases"]["integration"]["items"][0]["modality"]["slug"] == (
+        "relapse-prevention-therapy"
+    )
 
 
 @pytest.mark.parametrize(
@@ -311,10 +321,14 @@ def test_the_matrix_covers_every_disorder_and_compound(client):
     cells = {(c["disorder"], c["compound"]): c for c in body["cells"]}
     aud = cells[("alcohol-use-disorder", "ketamine")]
     assert aud["evidence_level"] == "randomized_controlled_trial"
-    assert aud["top_modality"]["slug"] == "motivational-enhancement-therapy"
-    assert aud["top_score"] == 74
-    assert aud["top_specificity"] == "disorder_compound"
-    assert cells[("ptsd", "mdma")]["top_modality"]["slug"] == "multimodal-integration"
+    assert aud["verdict"] == "pairing_evidence"
+    assert aud["overall_certainty"] == "low"
+    top = aud["tops"]["integration"]
+    assert top["modality"]["slug"] == "motivational-enhancement-therapy"
+    assert (top["specificity"], top["certainty"]) == ("disorder_compound", "low")
+    assert aud["tops"]["preparation"]["modality"]["slug"] == "psychoeducation"
+    ptsd = cells[("ptsd", "mdma")]["tops"]["integration"]
+    assert ptsd["modality"]["slug"] == "multimodal-integration"
     assert cells[("schizophrenia", "lsd")]["evidence_level"] == "none"
     assert cells[("schizophrenia", "lsd")]["has_pairing_evidence"] is False
 
@@ -323,10 +337,12 @@ def test_the_matrix_agrees_with_the_single_plan(client):
     cells = client.get("/api/v1/recommendations/matrix/").json()["cells"]
     for cell in cells:
         body = plan(client, disorder=cell["disorder"], compound=cell["compound"])
-        top = body["recommendations"][0]
-        assert cell["top_modality"]["slug"] == top["modality"]["slug"]
-        assert (cell["top_phase"], cell["top_score"]) == (top["phase"], top["score"])
-        assert cell["top_specificity"] == top["specificity"]
+        for phase, top in cell["tops"].items():
+            planned = body["phases"][phase]["top"]
+            assert top["modality"] == planned["modality"]
+            holding = [planned, *planned["supporting"]]
+            assert top["specificity"] in {row["specificity"] for row in holding}
+        assert cell["verdict"] == body["verdict"]
         assert cell["evidence_level"] == body["evidence_level"]
         assert cell["has_pairing_evidence"] == body["has_pairing_evidence"]
 

@@ -119,17 +119,17 @@ def test_a_tested_pairing_outranks_disorder_level_and_general_guidance(world):
 
     plan = plan_for(world)
 
-    assert ranked(plan) == ["t-trial", "t-general", "t-disorder"]
-    trial = plan.recommendations[0]
+    by_score = sorted(plan.recommendations, key=lambda item: -item.score)
+    assert [i.lead.guidance.slug for i in by_score] == ["t-trial", "t-general", "t-disorder"]
+    trial = by_score[0]
     assert trial.lead.components == ScoreComponents(
         specificity=40, profile=0, strength=30, evidence=10
     )
     assert trial.score == 80
-    assert [i.lead.specificity for i in plan.recommendations] == [
-        "disorder_compound",
-        "general",
-        "disorder",
-    ]
+    assert [i.lead.specificity for i in by_score] == ["disorder_compound", "general", "disorder"]
+    # The flat list runs in treatment order, then by score within each phase.
+    assert ranked(plan) == ["t-general", "t-trial", "t-disorder"]
+    assert plan.tops["integration"] is trial
 
 
 def test_the_evidence_points_are_the_lead_row_s_certainty_not_its_references_design(world):
@@ -344,7 +344,12 @@ def test_the_matrix_summary_agrees_with_each_plan(world):
     assert len(cells) == 6
     for cell in cells:
         plan = recommend(disorder=cell.disorder, compound=cell.compound, content=content)
-        assert cell.top.guidance == plan.top.lead.guidance
-        assert cell.top.score == plan.top.score
+        for phase, top in cell.tops.items():
+            planned = plan.tops[phase]
+            assert (top is None) == (planned is None)
+            if top is not None:
+                assert top.guidance in {m.guidance for m in (planned.lead, *planned.supporting)}
+        assert cell.verdict == plan.verdict
+        assert cell.overall_certainty == plan.overall_certainty
         assert cell.evidence_level == plan.evidence_level
         assert cell.has_pairing_evidence == plan.has_pairing_evidence
