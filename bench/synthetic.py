@@ -1,7 +1,8 @@
 """Synthetic content at a multiple of the real size, for query-count tests and benchmarks.
 
-``python -m bench.synthetic --scale 100`` grows the database named by the settings; ``--remove``
-takes the synthetic rows out again. Never for production: this module is not part of the package.
+``python -m bench.generate_content --scale 100`` grows the database named by the settings;
+``--remove`` takes the synthetic rows out again. Never for production: this module is not part
+of the package.
 
 Every content table grows to ``scale`` times its real row count. Synthetic rows hang off the real
 ones (mechanisms link to real compounds, guidance rows name real disorders, compounds and
@@ -279,32 +280,3 @@ def synthetic_content_delete() -> int:
     if removed:
         content_version_bump()
     return removed
-
-
-def main() -> None:
-    """Command line: grow the configured database's content, or remove the synthetic rows."""
-    import argparse
-    import os
-
-    import django
-
-    parser = argparse.ArgumentParser(
-        description="Synthetic content for benchmarks and scale tests."
-    )
-    parser.add_argument("--scale", type=int, default=10, help="Multiple of the real size (>= 2).")
-    parser.add_argument("--remove", action="store_true", help="Remove synthetic rows only.")
-    args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
-    if args.remove:
-        print(f"Removed {synthetic_content_delete()} synthetic rows.")
-        return
-    if args.scale < 2:
-        parser.error("--scale must be at least 2 (the real content is scale 1).")
-    for label, count in synthetic_content_create(scale=args.scale).items():
-        print(f"{label}: +{count}")
-    print(f"Content is now {args.scale}x its real size.")
-
-
-if __name__ == "__main__":
-    main()

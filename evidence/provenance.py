@@ -20,13 +20,42 @@ from evidence.models import Reference
 SENTENCES_FILE = Path(__file__).with_name("data") / "article-sentences.json"
 ARTICLE_DOI = "10.3389/fpsyt.2025.1565852"
 CITED_LINE = re.compile(r"^\[(?P<token>[^\]]+)\] +\S")
+CITATION_GROUP = re.compile(r"\(([0-9][0-9, ]*)\)")
+
+
+def restore_ranges(sentence: str, refs: frozenset[int]) -> str:
+    """Put back the en dashes the article's text lost in citation ranges.
+
+    The source text prints "(5-7)" as "(57)", which reads as a citation of reference 57. A digit
+    run that is not itself a cited number is read as the range its cited numbers make: "(57)"
+    with refs 5, 6, 7 is "(5-7)" (with an en dash); "(23, 3437)" with 23 and 34 to 37 is
+    "(23, 34-37)".
+    """
+
+    def number(token: str) -> str:
+        if int(token) in refs:
+            return token
+        for cut in range(1, len(token)):
+            first, last = int(token[:cut]), int(token[cut:])
+            if token[cut] != "0" and first < last and set(range(first, last + 1)) <= refs:
+                return f"{first}\u2013{last}"
+        return token
+
+    def group(match: re.Match) -> str:
+        return "(" + ", ".join(number(t.strip()) for t in match[1].split(",")) + ")"
+
+    return CITATION_GROUP.sub(group, sentence)
 
 
 @cache
 def article_sentences() -> dict[str, frozenset[int]]:
-    """Return every sentence of the article's body with the seed numbers it cites."""
+    """Return every sentence of the article's body, its citation ranges restored (as the
+    published article prints them), with the seed numbers it cites."""
     rows = json.loads(SENTENCES_FILE.read_text(encoding="utf-8"))
-    return {row["sentence"]: frozenset(row["refs"]) for row in rows}
+    return {
+        restore_ranges(row["sentence"], frozenset(row["refs"])): frozenset(row["refs"])
+        for row in rows
+    }
 
 
 def _token(reference: Reference) -> str:

@@ -278,5 +278,15 @@ class SafetyStatement(ContentModel):
             ),
         ]
 
+    def clean(self) -> None:
+        """A statement is scoped to one compound or to a class of compounds, not both."""
+        if self.compound_id and self.compound_class:
+            raise ValidationError(
+                {
+                    "compound_class": "Leave the class empty when the statement names a "
+                    "compound; a class covers every compound of it."
+                }
+            )
+
     def __str__(self) -> str:
         return self.title

@@ -41,3 +41,17 @@ def test_a_disorder_with_guidance_cannot_be_deleted():
 def test_general_guidance_reads_as_general():
     guidance = GuidanceFactory(disorder=None)
     assert str(guidance).endswith("— general")
+
+
+def test_a_safety_statement_names_a_compound_or_a_class_not_both():
+    from compounds.models import Compound
+    from guidance.models import SafetyStatement
+
+    statement = SafetyStatement.objects.get(slug="psychosis-history-screening")
+    statement.compound = Compound.objects.get(slug="psilocybin")
+    with pytest.raises(ValidationError) as excinfo:
+        statement.full_clean()
+    assert excinfo.value.message_dict["compound_class"] == [
+        "Leave the class empty when the statement names a compound; a class covers every "
+        "compound of it."
+    ]
