@@ -103,8 +103,14 @@ def certainty_ceiling(*, provenance: str, evidence_types: Iterable[str]) -> Cert
     references' designs."""
     if provenance == Provenance.EDITORIAL:
         return Certainty.VERY_LOW
-    ceilings = [DESIGN_CEILING[EvidenceType(value)] for value in evidence_types]
-    return max(ceilings, key=CERTAINTY_RANK.__getitem__, default=Certainty.VERY_LOW)
+    best = _strongest_design(evidence_types)
+    return DESIGN_CEILING[best] if best else Certainty.VERY_LOW
+
+
+def _strongest_design(evidence_types: Iterable[str]) -> EvidenceType | None:
+    """The design among these that allows the highest certainty, or None if there is none."""
+    designs = [EvidenceType(value) for value in evidence_types]
+    return max(designs, key=lambda d: CERTAINTY_RANK[DESIGN_CEILING[d]], default=None)
 
 
 def grading_problems(
@@ -148,10 +154,9 @@ def ceiling_reason(provenance: str, evidence_types: Iterable[str]) -> str:
     """Say in words why the ceiling is what it is."""
     if provenance == Provenance.EDITORIAL:
         return "an editor's inference is very low whatever it cites"
-    types = list(evidence_types)
-    if not types:
+    best = _strongest_design(evidence_types)
+    if best is None:
         return "no reference"
-    best = EvidenceType(max(types, key=lambda t: CERTAINTY_RANK[DESIGN_CEILING[EvidenceType(t)]]))
     return f"its strongest reference is {best.label.lower()} evidence"
 
 

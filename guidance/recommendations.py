@@ -299,11 +299,6 @@ class Plan:
             return Verdict.PAIRING_EVIDENCE
         return Verdict.NO_PAIRING_EVIDENCE
 
-    @property
-    def top(self) -> Recommendation | None:
-        """Return the highest-ranked recommendation, if any."""
-        return self.recommendations[0] if self.recommendations else None
-
 
 Scope = tuple[int | None, int | None]
 
@@ -361,6 +356,24 @@ def _applies(
         and getattr(row, "compound_class", "") in ("", compound.compound_class)
         and (row.profile_factor_id is None or row.profile_factor_id in profile_ids)
     )
+
+
+def _statements_applying(
+    content: "GuidanceContent",
+    chain: list[int],
+    compound: Compound,
+    profile_ids: set[int],
+    *,
+    has_pairing: bool,
+) -> list[SafetyStatement]:
+    """The safety statements that apply to a plan: in scope, and shown always or only when the
+    plan has no pairing-specific guidance, as their trigger says."""
+    return [
+        statement
+        for statement in content.statements_for(chain, compound.pk)
+        if _applies(statement, chain, compound, profile_ids)
+        and (statement.trigger == SafetyTrigger.ALWAYS or not has_pairing)
+    ]
 
 
 def strongest_evidence(references: Iterable[Reference]) -> str:
@@ -429,11 +442,9 @@ def recommend(
     applying = [
         PlanWarning.from_statement(statement)
         for statement in sorted(
-            content.statements_for(chain, compound.pk),
+            _statements_applying(content, chain, compound, profile_ids, has_pairing=bool(pairing)),
             key=lambda s: (SEVERITY_ORDER[s.severity], s.slug),
         )
-        if _applies(statement, chain, compound, profile_ids)
-        and (statement.trigger == SafetyTrigger.ALWAYS or not pairing)
     ]
     contraindications = [w for w in applying if w.kind == SafetyKind.CONTRAINDICATION]
     warnings = _gaps(recommendations, content.minimum_standards) + [
@@ -553,10 +564,9 @@ def summarize(
                 tops[phase] = min(specific or found, key=_rank_key, default=None)
             contraindicated = any(
                 statement.kind == SafetyKind.CONTRAINDICATION
-                and statement.profile_factor_id is None
-                and _applies(statement, chain, compound, set())
-                and (statement.trigger == SafetyTrigger.ALWAYS or not pairing)
-                for statement in content.statements_for(chain, compound.pk)
+                for statement in _statements_applying(
+                    content, chain, compound, set(), has_pairing=bool(pairing)
+                )
             )
             cells.append(
                 MatrixCell(
