@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from compounds.models import Compound, CompoundMechanism, Mechanism
-from content.admin import ContentAdmin
+from content.admin import ContentAdmin, ReviewedInline
 from content.forms import CitedModelForm
 
 
-class CompoundMechanismInline(admin.StackedInline):
-    """A compound's mechanisms, each with its evidence basis and references."""
+class CompoundMechanismInline(ReviewedInline, admin.StackedInline):
+    """A compound's mechanisms, each with its evidence basis and references; edited in place by
+    reviewers, read only for editors (their changes go to review from each row's own page)."""
 
     model = CompoundMechanism
     form = CitedModelForm

@@ -4,9 +4,11 @@ With no environment at all the service runs on an embedded SQLite file; ``DATABA
 it to PostgreSQL. Every variable is listed in the README.
 """
 
+from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "infra",
     "api",
     "content",
@@ -98,6 +101,8 @@ INSTALLED_APPS = [
 # and CORS and security headers are added on the way out.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "infra.middleware.RequestBoundsMiddleware",
@@ -111,6 +116,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,6 +149,59 @@ DATABASES = {
     ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The editors' door. django-axes counts failed logins per account and per client address; at
+# LOGIN_FAILURE_LIMIT failures either is locked out for LOGIN_LOCKOUT_MINUTES (the right password
+# included), before any password is hashed, so guessing costs the server almost nothing. Locks are
+# listed and cleared in admin (Axes > Access attempts) or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The client's address, read as the API's throttle reads it (NUM_PROXIES trusted proxies).
+AXES_CLIENT_IP_CALLABLE = "infra.throttling.client_address"
+
+# Content-Security-Policy on every response (django-csp): scripts and everything else only from
+# this service, inline scripts only with the per-response nonce the docs pages use. Styles may be
+# inline: Swagger UI and ReDoc set them at run time. Permissions-Policy switches off the browser
+# features no page here uses.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "fullscreen",
+    )
+}
+
+# Review of content: an editor may not approve their own revision unless this is on (a team of one).
+CONTENT_REVIEW_ALLOW_SELF_APPROVAL = env_bool("CONTENT_REVIEW_ALLOW_SELF_APPROVAL", default=False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.utils.module_loading import import_string
 
 from content.models import LoadedEntry, statements_of, valid_slugs
+from content.review import content_write
 
 
 @dataclass(frozen=True)
@@ -429,17 +430,23 @@ class _FileLoader:
         except ValidationError as exc:
             self._problem(label, _validation_message(exc))
             return None
-        # simple-history attributes the change (and the reference changes below) to the loader.
-        instance._history_user = self.user
-        instance._change_reason = f"load_content: {self.file.name}"
-        if creating:
-            instance.save()
-        elif changed:
-            # Write only what differs, so a concurrent edit to another column survives.
-            instance.save(update_fields=[*changed, "updated_at"])
-        for name, refs in citations.items():
-            if {r.pk for r in getattr(instance, name).all()} != {r.pk for r in refs}:
-                getattr(instance, name).set(refs)
+        cited = {
+            name: refs
+            for name, refs in citations.items()
+            if creating or {r.pk for r in getattr(instance, name).all()} != {r.pk for r in refs}
+        }
+        if creating or changed or cited:
+            # One history entry for the row and its references, attributed to the loader.
+            content_write(
+                instance,
+                user=self.user,
+                reason=f"load_content: {self.file.name}",
+                # Write only what differs, so a concurrent edit to another column survives.
+                update_fields=None if creating else [*changed, "updated_at"],
+                save_m2m=lambda: [
+                    getattr(instance, name).set(refs) for name, refs in cited.items()
+                ],
+            )
         _remember(spec, key, desired, record)
         if outcome == "created":
             self.report.created += 1

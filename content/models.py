@@ -2,8 +2,17 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+# Who may make content live: change published rows directly, and approve others' revisions.
+PUBLISH_PERMISSION = "content.publish_content"
+
+# The one history tracker of every content model (see content.review.content_write, which asks it
+# for one history row per save, after the reference lists are saved too).
+HISTORY = HistoricalRecords(inherit=True)
 
 
 class Provenance(models.TextChoices):
@@ -64,17 +73,44 @@ def locator_field() -> models.TextField:
 class ContentModel(models.Model):
     """Abstract base for the service's content: every save or delete changes the content version.
 
-    Also records when each row was created and last changed.
+    Also records when each row was created and last changed, and counts its saves
+    (``lock_version``) so that an edit made from a stale copy is refused, not saved over another.
     """
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    lock_version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one on every save; an edit based on an older number is a conflict.",
+    )
     # Who changed what and when, for every content model, with the reference lists each model
     # names in _history_m2m_fields; admin shows it on each object's page and can revert.
-    history = HistoricalRecords(inherit=True)
+    history = HISTORY
+
+    # Whether a row added by an editor without the publish permission would be public at once
+    # (and so waits for review as a revision). Models with a draft status of their own say False.
+    NEW_ROWS_ARE_LIVE = True
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.lock_version = (self.lock_version or 0) + 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "lock_version"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def live_rows(cls) -> models.Q:
+        """The rows the public API serves; a change to one of them needs a reviewer."""
+        return models.Q()
+
+    def mark_reviewed(self, *, reviewer) -> None:
+        """Record that ``reviewer`` (with the publish permission) made this version live; models
+        that show their reviewer override it."""
 
 
 class LoadedEntry(models.Model):
@@ -123,3 +159,65 @@ def valid_slugs(model: type[models.Model]) -> list[str]:
     and the OpenAPI document alike.
     """
     return list(model.objects.order_by("slug").values_list("slug", flat=True))
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", "Pending review"
+    APPROVED = "approved", "Approved and live"
+    REJECTED = "rejected", "Rejected"
+
+
+class Revision(models.Model):
+    """A change to live content proposed by an editor without the publish permission.
+
+    The public API keeps serving the live row until a reviewer, who is not the author, approves
+    the revision; approving writes ``data`` to the row (or creates it, when ``object_id`` is
+    empty). ``base_version`` is the row's ``lock_version`` the author edited, so a revision made
+    from a copy that has changed since cannot be approved over the newer text.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The row it changes; empty for a proposed new row."
+    )
+    object_repr = models.CharField("row", max_length=200)
+    data = models.JSONField(
+        help_text="The proposed values of the form's fields; reference lists as primary keys."
+    )
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.TextField(help_text="Why the author made the change.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="content_revisions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            (
+                "publish_content",
+                "Can publish content: change live rows directly and approve revisions",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=RevisionStatus.values),
+                name="revision_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id", "status"])]
+
+    def __str__(self) -> str:
+        return f"Revision {self.pk} of {self.content_type.name} “{self.object_repr}”"

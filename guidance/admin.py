@@ -1,17 +1,19 @@
 from django.contrib import admin, messages
 
-from content.admin import ContentAdmin
+from content.admin import ContentAdmin, ReviewedInline
+from content.models import PUBLISH_PERMISSION
 from disorders.admin import DisorderAdmin
 from disorders.models import Disorder
 from guidance.forms import GuidanceForm
 from guidance.models import Guidance, SafetyStatement
-from guidance.services import PUBLISH_PERMISSION, guidance_apply_status, guidance_publish
+from guidance.services import guidance_apply_status, guidance_publish
 
 SCOPE_FILTERS = ("disorder", "compound", "profile_factor")
 
 
-class GuidanceInline(admin.StackedInline):
-    """A disorder's guidance rows, edited in place (new rows start as drafts)."""
+class GuidanceInline(ReviewedInline, admin.StackedInline):
+    """A disorder's guidance rows, edited in place by reviewers (new rows start as drafts);
+    read only for editors, whose changes to guidance go through each row's own page."""
 
     model = Guidance
     form = GuidanceForm

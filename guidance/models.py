@@ -108,7 +108,6 @@ class Guidance(ContentModel):
     class Meta:
         ordering = ["slug"]
         verbose_name_plural = "guidance"
-        permissions = [("publish_guidance", "Can publish guidance")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=PublicationStatus.values),
@@ -151,6 +150,17 @@ class Guidance(ContentModel):
         self.status = PublicationStatus.PUBLISHED
         self.published_at = timezone.now()
         self.reviewed_by = reviewer
+
+    NEW_ROWS_ARE_LIVE = False  # a new row is a draft until a reviewer publishes it
+
+    @classmethod
+    def live_rows(cls) -> models.Q:
+        return models.Q(status=PublicationStatus.PUBLISHED)
+
+    def mark_reviewed(self, *, reviewer) -> None:
+        """A published row's new version is stamped with its reviewer and date."""
+        if self.status == PublicationStatus.PUBLISHED:
+            self.publish(reviewer=reviewer)
 
     def unpublish(self) -> None:
         """Take the row back to draft, out of the API and the plans."""

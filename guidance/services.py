@@ -2,9 +2,8 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from content.models import PUBLISH_PERMISSION
 from guidance.models import Guidance, PublicationStatus
-
-PUBLISH_PERMISSION = "guidance.publish_guidance"
 
 
 def guidance_apply_status(*, guidance: Guidance, reviewer: AbstractBaseUser) -> None:
@@ -44,6 +43,7 @@ def guidance_publish(*, rows, reviewer: AbstractBaseUser) -> int:
     for row in rows:
         if row.status != PublicationStatus.PUBLISHED:
             row.publish(reviewer=reviewer)
+            row._change_reason = f"Published by {reviewer.get_username()}"
             row.save(update_fields=["status", "published_at", "reviewed_by", "updated_at"])
             published += 1
     return published

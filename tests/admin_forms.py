@@ -2,10 +2,18 @@
 
 from guidance.models import Guidance
 
+REASON = "Reason given in a test."
+
 
 def guidance_form(row: Guidance, **changes) -> dict:
-    """Return the admin change form of ``row`` as posted, with ``changes`` applied."""
+    """Return the admin change form of ``row`` as posted, with ``changes`` applied: based on the
+    row's stored version, with a reason for the change."""
     data = {
+        "change_reason": REASON,
+        "based_on_version": Guidance.objects.filter(pk=row.pk)
+        .values_list("lock_version", flat=True)
+        .first()
+        or "",
         "slug": row.slug,
         "disorder": row.disorder_id or "",
         "compound": row.compound_id or "",
@@ -41,7 +49,8 @@ def change_page_data(page) -> dict:
     client response): the main form's editable fields, and each inline formset's management form
     and rows. Read-only fields are not in the forms, so they are not posted, as in a browser."""
     forms = [page.context["adminform"].form]
-    for inline in page.context["inline_admin_formsets"]:
+    inlines = page.context.get("inline_admin_formsets", [])
+    for inline in inlines:
         forms += [inline.formset.management_form, *inline.formset.forms]
     data = {}
     for form in forms:

@@ -31,6 +31,7 @@ class SwaggerView(JsonErrorsMixin, StrictQueryMixin, SpectacularSwaggerView):
     """Swagger UI, served by this service; it takes no parameters."""
 
     formats = ("html",)
+    template_name = "api/swagger_ui.html"
 
 
 class RedocView(JsonErrorsMixin, StrictQueryMixin, SpectacularRedocView):

@@ -101,3 +101,36 @@ def page(browser, site, request):
         ARTIFACTS.mkdir(exist_ok=True)
         recorded.page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def pages(browser, site, request):
+    """Open one more browser (its own cookies: another person) per call: ``pages()``."""
+    opened = []
+
+    def open_page() -> Page:
+        context = browser.new_context(base_url=site.url)
+        opened.append((context, Page(context.new_page(), site.url)))
+        return opened[-1][1]
+
+    yield open_page
+    report = getattr(request.node, "rep_call", None)
+    for number, (context, recorded) in enumerate(opened):
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            path = ARTIFACTS / f"{request.node.name}-{number}.png"
+            recorded.page.screenshot(path=str(path), full_page=True)
+        context.close()
+
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def log_in(page: Page, username: str, password: str = PASSWORD) -> Page:
+    """Log ``page`` in to admin as ``username`` through the login form."""
+    page.goto("/admin/login/?next=/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    return page

@@ -26,6 +26,7 @@ def test_an_admin_edit_shows_in_the_api_is_in_its_history_and_can_be_reverted(
 
     page.goto(f"/admin/guidance/guidance/{row.pk}/change/")
     page.fill("#id_rationale", "Edited in a real browser.")
+    page.fill("#id_change_reason", "Trying the editor in a browser.")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     assert page.request.get(f"/api/v1/guidance/{SLUG}/").json()["rationale"] == (
@@ -36,9 +37,11 @@ def test_an_admin_edit_shows_in_the_api_is_in_its_history_and_can_be_reverted(
     history = page.locator("#change-history")
     expect(history).to_contain_text("maria")
     expect(history).to_contain_text("content-loader")
+    expect(history).to_contain_text("Trying the editor in a browser.")
 
     history.locator("tbody tr").last.locator("a").first.click()
     expect(page.locator("#id_rationale")).to_have_value(original)
+    page.fill("#id_change_reason", "Back to the article's wording.")
     page.click("input[name=_save][value=Revert]")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 

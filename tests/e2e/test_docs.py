@@ -45,3 +45,23 @@ def test_redoc_renders_the_operations(page):
     expect(page.locator("h1").first).to_contain_text("Psychoplastogen Therapy Guidance API")
     assert page.failed_requests == []
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/", "/admin/login/"])
+def test_the_csp_blocks_an_injected_inline_script_while_the_page_runs(page, path):
+    """The pages above render under the policy; a script injected into them does not run."""
+    response = page.goto(path)
+    csp = response.headers["content-security-policy"]
+    scripts = csp.split("script-src ", 1)[1].split(";", 1)[0].split()
+    assert scripts[0] == "'self'"
+    assert all(source.startswith("'nonce-") for source in scripts[1:])
+    assert "camera=()" in response.headers["permissions-policy"]
+    page.evaluate(
+        """() => {
+            const script = document.createElement('script');
+            script.textContent = 'window.injected = true';
+            document.head.appendChild(script);
+        }"""
+    )
+    assert page.evaluate("() => window.injected") is None
+    assert any("Content Security Policy" in error for error in page.console_errors)

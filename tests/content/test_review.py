@@ -1,0 +1,358 @@
+"""Review: an editor's change to live content waits for a reviewer; saves never overwrite each
+other; every change has its reason; a no-op save leaves no trace."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import reverse
+
+from compounds.models import Compound, CompoundMechanism, Mechanism
+from content.models import Revision
+from content.review import EditConflict, ReviewError, revision_approve, revision_propose
+from content.roles import roles_sync
+from content.versioning import content_version_get
+from disorders.models import Disorder, ProfileFactor
+from evidence.models import Reference
+from guidance.models import Guidance, SafetyStatement
+from modalities.models import Modality
+from tests.admin_forms import REASON, change_page_data, guidance_form
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "general-cbt-integration"
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def team(django_user_model):
+    """An editor and two reviewers, in the groups `manage.py roles` makes."""
+    roles_sync({"writer": "editor", "checker": "reviewer", "second": "reviewer"})
+    users = {
+        u.username: u
+        for u in django_user_model.objects.filter(username__in=["writer", "checker", "second"])
+    }
+    return users
+
+
+def change_url(row) -> str:
+    opts = row._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
+
+
+def edit(client: Client, row, **changes):
+    """Post ``row``'s admin page back as a browser would, with ``changes``."""
+    page = client.get(change_url(row))
+    assert page.status_code == 200
+    data = {**change_page_data(page), "change_reason": REASON, **changes}
+    return client.post(change_url(row), data)
+
+
+def api_rationale(client, slug=SLUG) -> str:
+    return client.get(f"/api/v1/guidance/{slug}/").json()["rationale"]
+
+
+# An editor's change waits for review ------------------------------------------------------
+
+
+def test_an_editor_s_change_to_published_guidance_waits_and_the_api_serves_the_old_text(
+    client, team
+):
+    row = Guidance.objects.get(slug=SLUG)
+    history, version = row.history.count(), content_version_get().token
+    response = edit(logged_in(team["writer"]), row, rationale="A reworded rationale.")
+
+    assert response.status_code == 302
+    stored = Guidance.objects.get(pk=row.pk)
+    assert (stored.rationale, stored.status, stored.published_at) == (
+        row.rationale,
+        "published",
+        row.published_at,
+    )
+    assert api_rationale(client) == row.rationale
+    assert (stored.history.count(), content_version_get().token) == (history, version)
+    [revision] = Revision.objects.all()
+    assert (revision.author, revision.status, revision.object_id) == (
+        team["writer"],
+        "pending",
+        row.pk,
+    )
+    assert revision.data["rationale"] == "A reworded rationale."
+    assert revision.reason == REASON
+    page = logged_in(team["writer"]).get(change_url(row)).content.decode()
+    assert "Waiting for review" in page
+    assert reverse("admin:content_revision_change", args=[revision.pk]) in page
+
+
+def test_the_scope_of_published_guidance_is_reviewed_too(client, team):
+    row = Guidance.objects.get(slug=SLUG)
+    ketamine = Compound.objects.get(slug="ketamine")
+    edit(logged_in(team["writer"]), row, compound=ketamine.pk)
+    assert Guidance.objects.get(pk=row.pk).compound_id is None
+    assert Revision.objects.get().data["compound"] == ketamine.pk
+
+
+def test_the_reviewer_sees_the_diff_approves_and_the_api_serves_the_new_text(client, team):
+    row = Guidance.objects.get(slug=SLUG)
+    edit(logged_in(team["writer"]), row, rationale=row.rationale + " Added sentence.")
+    revision = Revision.objects.get()
+    reviewer = logged_in(team["checker"])
+    url = reverse("admin:content_revision_change", args=[revision.pk])
+
+    page = reviewer.get(url).content.decode()
+    assert "<ins>Added sentence.</ins>" in page
+    assert 'name="_approve"' in page
+    assert reviewer.post(url, {"_approve": "1"}).status_code == 302
+
+    stored = Guidance.objects.get(pk=row.pk)
+    assert stored.rationale == row.rationale + " Added sentence."
+    assert stored.reviewed_by == team["checker"]
+    assert stored.published_at > row.published_at
+    assert api_rationale(client) == stored.rationale
+    latest = stored.history.latest()
+    assert latest.history_user == team["writer"]
+    assert latest.history_change_reason == f"{REASON} (revision {revision.pk}, approved by checker)"
+    revision.refresh_from_db()
+    assert (revision.status, revision.decided_by) == ("approved", team["checker"])
+
+
+def test_the_diff_marks_removed_and_added_words_and_reference_changes(team):
+    row = Guidance.objects.get(slug=SLUG)
+    words = row.rationale.split(" ")
+    removed = words[1]
+    changed = " ".join([words[0], *words[2:], "NEW"])
+    old_refs = list(row.references.values_list("pk", flat=True))
+    added = Reference.objects.exclude(pk__in=old_refs).order_by("seed_number").first()
+    edit(logged_in(team["writer"]), row, rationale=changed, references=[*old_refs, added.pk])
+    page = logged_in(team["checker"]).get(
+        reverse("admin:content_revision_change", args=[Revision.objects.get().pk])
+    )
+    html = page.content.decode()
+    assert f"<del>{removed}</del>" in html
+    assert "<ins>NEW</ins>" in html
+    assert f"<ins>{added}</ins>".replace("&", "&amp;")[:40] in html
+
+
+def test_an_editor_cannot_approve_and_a_reviewer_cannot_approve_their_own(team, settings):
+    row = Guidance.objects.get(slug=SLUG)
+    edit(logged_in(team["writer"]), row, rationale="Writer's change.")
+    revision = Revision.objects.get()
+    writer = logged_in(team["writer"])
+    url = reverse("admin:content_revision_change", args=[revision.pk])
+    assert 'name="_approve"' not in writer.get(url).content.decode()
+    writer.post(url, {"_approve": "1"})
+    assert Revision.objects.get().status == "pending"
+    assert Guidance.objects.get(pk=row.pk).rationale == row.rationale
+
+    own = revision_propose(
+        obj=Guidance(**{**vars_of(row), "rationale": "Checker's own."}),
+        field_names=["rationale"],
+        m2m_values={},
+        author=team["checker"],
+        reason="Own change.",
+        base_version=row.lock_version,
+    )
+    with pytest.raises(ReviewError, match="four eyes"):
+        revision_approve(revision=own, reviewer=team["checker"])
+    page = logged_in(team["checker"]).get(reverse("admin:content_revision_change", args=[own.pk]))
+    assert 'name="_approve"' not in page.content.decode()
+    assert "another reviewer must approve it" in page.content.decode()
+
+    settings.CONTENT_REVIEW_ALLOW_SELF_APPROVAL = True
+    revision_approve(revision=own, reviewer=team["checker"])
+    assert Guidance.objects.get(pk=row.pk).rationale == "Checker's own."
+
+
+def vars_of(row) -> dict:
+    return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+
+
+def test_a_revision_made_before_another_change_cannot_be_approved_over_it(team):
+    row = Guidance.objects.get(slug=SLUG)
+    edit(logged_in(team["writer"]), row, rationale="Based on the old text.")
+    edit(logged_in(team["second"]), row, rationale="A reviewer's direct change.")
+    with pytest.raises(EditConflict, match="changed since this revision"):
+        revision_approve(revision=Revision.objects.get(), reviewer=team["checker"])
+    assert Guidance.objects.get(pk=row.pk).rationale == "A reviewer's direct change."
+
+
+def test_a_rejected_revision_changes_nothing(team):
+    row = Guidance.objects.get(slug=SLUG)
+    edit(logged_in(team["writer"]), row, rationale="Not accepted.")
+    revision = Revision.objects.get()
+    url = reverse("admin:content_revision_change", args=[revision.pk])
+    logged_in(team["checker"]).post(url, {"_reject": "1", "note": "Not in the article."})
+    revision.refresh_from_db()
+    assert (revision.status, revision.decision_note) == ("rejected", "Not in the article.")
+    assert Guidance.objects.get(pk=row.pk).rationale == row.rationale
+
+
+def test_a_change_to_a_draft_is_not_reviewed(team):
+    row = Guidance.objects.get(slug=SLUG)
+    row.unpublish()
+    row.save()
+    edit(logged_in(team["writer"]), row, rationale="Drafting.")
+    assert Guidance.objects.get(pk=row.pk).rationale == "Drafting."
+    assert not Revision.objects.exists()
+
+
+CLINICAL = [
+    pytest.param(Compound, "summary", id="compound"),
+    pytest.param(Mechanism, "description", id="mechanism"),
+    pytest.param(CompoundMechanism, "summary", id="compound-mechanism"),
+    pytest.param(Disorder, "plasticity_risk", id="disorder"),
+    pytest.param(ProfileFactor, "description", id="profile-factor"),
+    pytest.param(Modality, "aims", id="modality"),
+    pytest.param(SafetyStatement, "message", id="safety-statement"),
+    pytest.param(Reference, "title", id="reference"),
+]
+
+
+@pytest.mark.parametrize(("model", "field"), CLINICAL)
+def test_every_clinical_model_s_live_rows_change_only_through_review(team, model, field):
+    row = model.objects.exclude(**{field: ""}).first()
+    before = getattr(row, field)
+    response = edit(logged_in(team["writer"]), row, **{field: before + " Edited."})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert getattr(model.objects.get(pk=row.pk), field) == before
+    revision = Revision.objects.get()
+    assert revision.content_type == ContentType.objects.get_for_model(model)
+
+    revision_approve(revision=revision, reviewer=team["checker"])
+    assert getattr(model.objects.get(pk=row.pk), field) == before + " Edited."
+
+
+def test_a_new_safety_statement_by_an_editor_waits_for_review(client, team):
+    template = SafetyStatement.objects.first()
+    writer = logged_in(team["writer"])
+    url = reverse("admin:guidance_safetystatement_add")
+    page = writer.get(url)
+    data = {
+        **change_page_data(page),
+        "slug": "new-statement",
+        "title": "A new statement",
+        "kind": template.kind,
+        "severity": template.severity,
+        "trigger": template.trigger,
+        "message": template.message,
+        "references": list(template.references.values_list("pk", flat=True)),
+        "provenance": template.provenance,
+        "locator": template.locator,
+        "change_reason": "Adding a statement.",
+    }
+    response = writer.post(url, data)
+    assert response.status_code == 302
+    assert not SafetyStatement.objects.filter(slug="new-statement").exists()
+    assert client.get("/api/v1/safety-statements/new-statement/").status_code == 404
+    revision = Revision.objects.get()
+    assert revision.object_id is None
+
+    revision_approve(revision=revision, reviewer=team["checker"])
+    created = SafetyStatement.objects.get(slug="new-statement")
+    assert set(created.references.all()) == set(template.references.all())
+    assert client.get("/api/v1/safety-statements/new-statement/").status_code == 200
+    assert created.history.get().history_type == "+"
+
+
+def test_an_editor_cannot_delete_live_content(team):
+    row = SafetyStatement.objects.first()
+    writer = logged_in(team["writer"])
+    opts = row._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[row.pk])
+    assert writer.post(url, {"post": "yes"}).status_code == 403
+    assert SafetyStatement.objects.filter(pk=row.pk).exists()
+
+
+# Conflicts ---------------------------------------------------------------------------------
+
+
+def test_the_second_of_two_saves_from_the_same_version_gets_a_conflict(editor):
+    row = Guidance.objects.get(slug=SLUG)
+    first = guidance_form(row, rationale="First editor's text.")
+    second = guidance_form(row, rationale="Second editor's text.")
+    url = change_url(row)
+    assert editor.post(url, first).status_code == 302
+    response = editor.post(url, second)
+    assert response.status_code == 200
+    assert "Someone else saved this guidance by editor" in response.content.decode()
+    assert Guidance.objects.get(pk=row.pk).rationale == "First editor's text."
+
+
+def test_a_save_without_the_version_it_was_based_on_is_a_conflict(editor):
+    row = Guidance.objects.get(slug=SLUG)
+    form = guidance_form(row, rationale="No version.")
+    del form["based_on_version"]
+    assert editor.post(change_url(row), form).status_code == 200
+    assert Guidance.objects.get(pk=row.pk).rationale == row.rationale
+
+
+# Reasons and history -----------------------------------------------------------------------
+
+
+def test_a_change_needs_a_reason_and_history_shows_it_in_one_column(editor):
+    row = Guidance.objects.get(slug=SLUG)
+    response = editor.post(change_url(row), guidance_form(row, rationale="X.", change_reason=""))
+    assert response.status_code == 200
+    assert "Say why you made this change" in response.content.decode()
+
+    editor.post(change_url(row), guidance_form(row, rationale="X.", change_reason="Typo fix."))
+    assert row.history.latest().history_change_reason == "Typo fix."
+    page = editor.get(reverse("admin:guidance_guidance_history", args=[row.pk])).content.decode()
+    header = page.split('id="change-history"', 1)[1].split("</thead>", 1)[0]
+    assert header.count("Change reason") == 1
+    assert "HISTORY_CHANGE_REASON" not in page.upper().replace('HISTORY_CHANGE_REASON"', "")
+    assert "history_change_reason" not in header
+
+
+def test_a_save_that_changes_nothing_writes_no_history_and_keeps_the_version(editor):
+    row = Guidance.objects.get(slug=SLUG)
+    history, version = row.history.count(), content_version_get().token
+    response = editor.post(change_url(row), guidance_form(row, change_reason=""), follow=True)
+    assert "Nothing was changed" in response.content.decode()
+    assert row.history.count() == history
+    assert content_version_get().token == version
+    assert Guidance.objects.get(pk=row.pk).lock_version == row.lock_version
+
+
+def test_a_change_to_text_and_references_is_one_history_row_with_both(editor):
+    row = Guidance.objects.get(slug=SLUG)
+    history = row.history.count()
+    refs = sorted(row.references.values_list("pk", flat=True))
+    editor.post(change_url(row), guidance_form(row, rationale="Both.", references=refs[:-1]))
+    assert row.history.count() == history + 1
+    latest = row.history.latest()
+    assert latest.rationale == "Both."
+    assert sorted(r.reference_id for r in latest.references.all()) == refs[:-1]
+    assert latest.history_change_reason == REASON
+
+
+def cited_ids(client) -> list[int]:
+    return sorted(r["id"] for r in client.get(f"/api/v1/guidance/{SLUG}/").json()["references"])
+
+
+def test_revert_restores_the_reference_list_and_is_recorded_as_a_revert(editor, client):
+    row = Guidance.objects.get(slug=SLUG)
+    loaded = row.history.latest()
+    refs = sorted(row.references.values_list("pk", flat=True))
+    cited = cited_ids(client)
+    assert len(cited) == len(refs) > 1
+    editor.post(change_url(row), guidance_form(row, rationale="Wrong.", references=refs[:1]))
+    assert len(cited_ids(client)) == 1
+
+    url = reverse("admin:guidance_guidance_simple_history", args=[row.pk, loaded.history_id])
+    page = editor.get(url)
+    data = {**change_page_data(page), "change_reason": "The edit was wrong."}
+    assert editor.post(url, data).status_code == 302
+
+    stored = Guidance.objects.get(pk=row.pk)
+    assert stored.rationale == row.rationale
+    assert sorted(stored.references.values_list("pk", flat=True)) == refs
+    assert cited_ids(client) == cited
+    reason = stored.history.latest().history_change_reason
+    assert reason.startswith("Revert to the version of ")
+    assert f"(history {loaded.history_id})" in reason
+    assert reason.endswith("The edit was wrong.")

@@ -1,0 +1,137 @@
+"""The editors' door: failed logins lock out per account and per address (django-axes), the lock
+is visible and clearable in admin; every page carries a Content-Security-Policy and a
+Permissions-Policy, and the pages that need inline scripts still work under it."""
+
+import re
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery-staple"
+LOGIN = reverse("admin:login")
+
+
+@pytest.fixture
+def maria(django_user_model):
+    return django_user_model.objects.create_user("maria", password=PASSWORD, is_staff=True)
+
+
+def login(client: Client, username: str, password: str, address: str = "203.0.113.7"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def logged_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_the_limit_is_the_configured_number_of_failures():
+    assert settings.AXES_FAILURE_LIMIT == 5
+
+
+def test_the_right_password_works_below_the_limit(client, maria):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login(client, "maria", "wrong").status_code == 200
+    assert login(client, "maria", PASSWORD).status_code == 302
+    assert logged_in(client)
+
+
+def test_an_account_locks_after_the_limit_and_refuses_the_right_password(client, maria):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "maria", "wrong")
+    response = login(client, "maria", PASSWORD)
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Too many failed login attempts" in page
+    assert "even with the right password" in page
+    assert not logged_in(client)
+
+
+def test_the_account_lock_holds_from_another_address(maria):
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        login(Client(), "maria", "wrong", address=f"198.51.100.{number + 1}")
+    client = Client()
+    assert login(client, "maria", PASSWORD, address="192.0.2.50").status_code == 429
+    assert not logged_in(client)
+
+
+def test_an_address_locks_after_the_limit_whatever_the_usernames(maria):
+    client = Client()
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        login(client, f"guess{number}", "wrong")
+    assert login(client, "maria", PASSWORD).status_code == 429
+    assert not logged_in(client)
+    other = Client()
+    assert login(other, "maria", PASSWORD, address="192.0.2.99").status_code == 302
+
+
+def test_a_lockout_is_listed_in_admin_and_clearing_it_lets_the_user_in(maria, django_user_model):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(Client(), "maria", "wrong")
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    admin = Client()
+    admin.force_login(admin_user)
+    listing = admin.get(reverse("admin:axes_accessattempt_changelist"))
+    assert listing.status_code == 200
+    assert "maria" in listing.content.decode()
+    attempt = AccessAttempt.objects.get(username="maria")
+    delete = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
+    assert admin.post(delete, {"post": "yes"}).status_code == 302
+
+    client = Client()
+    assert login(client, "maria", PASSWORD).status_code == 302
+    assert logged_in(client)
+
+
+# Content-Security-Policy and Permissions-Policy ---------------------------------------------
+
+
+def policy(response) -> dict[str, list[str]]:
+    header = response.headers["Content-Security-Policy"]
+    directives = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+@pytest.mark.parametrize("path", [LOGIN, "/api/docs/", "/api/redoc/", "/api/v1/"])
+def test_every_page_has_a_csp_that_refuses_inline_and_foreign_scripts(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    directives = policy(response)
+    scripts = directives["script-src"]
+    assert "'self'" in scripts
+    assert "'unsafe-inline'" not in scripts
+    assert not any(source.startswith(("http", "*")) for source in scripts)
+    assert directives["default-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_the_docs_inline_scripts_carry_the_response_s_nonce(client, path):
+    response = client.get(path)
+    [nonce] = [s[len("'nonce-") : -1] for s in policy(response)["script-src"] if "nonce-" in s]
+    page = response.content.decode()
+    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", page)
+    assert inline  # the page has an inline script, which runs only with the nonce
+    assert all(f'nonce="{nonce}"' in attributes for attributes in inline)
+
+
+def test_a_second_response_gets_a_new_nonce(client):
+    first = policy(client.get("/api/docs/"))["script-src"]
+    second = policy(client.get("/api/docs/"))["script-src"]
+    assert first != second
+
+
+@pytest.mark.parametrize("path", [LOGIN, "/api/docs/", "/api/v1/"])
+def test_every_page_switches_off_unused_browser_features(client, path):
+    header = client.get(path).headers["Permissions-Policy"]
+    features = dict(part.strip().split("=", 1) for part in header.split(","))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert features[feature] == "()"
