@@ -158,6 +158,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# LOGIN_LOCKOUT=0 switches the lockout off (for a deployment whose login is guarded elsewhere).
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT", default=True)
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -252,6 +254,8 @@ REST_FRAMEWORK = {
 # are told apart by their address; behind N proxies, set NUM_PROXIES=N.
 THROTTLE = env_rate("THROTTLE_RATE", default="600/minute")
 NUM_PROXIES = env_int("NUM_PROXIES", default=0)
+# Login attempts (posts to the admin login) per client address, answered 429 before any work.
+LOGIN_THROTTLE = env_rate("LOGIN_THROTTLE_RATE", default="30/minute")
 
 # The cache: per process with no service (the embedded default), or Redis shared by every process.
 REDIS_URL = env_str("REDIS_URL")

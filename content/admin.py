@@ -2,6 +2,7 @@
 of every content admin."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -17,9 +18,10 @@ from content.forms import (
     LOCK_FIELD,
     REASON_FIELD,
     CitedModelForm,
+    ReviewedFormSet,
     with_change_control,
 )
-from content.models import LoadedEntry, Revision, RevisionStatus
+from content.models import CHANGE_REASON, LoadedEntry, Revision, RevisionStatus
 from content.review import (
     ReviewError,
     can_publish,
@@ -54,7 +56,8 @@ class ContentAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/content/content_change_form.html"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs["form"] = with_change_control(kwargs.get("form", self.form))
+        form = with_change_control(kwargs.get("form", self.form))
+        kwargs["form"] = type(form.__name__, (form,), {"editor": request.user})
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
@@ -81,8 +84,14 @@ class ContentAdmin(SimpleHistoryAdmin):
     # Saving ---------------------------------------------------------------------------------
 
     def delete_model(self, request, obj):
-        obj._change_reason = f"Deleted in admin by {request.user.get_username()}"
-        super().delete_model(request, obj)
+        # The reason reaches the rows deleted with this one (a mechanism's links, say) too.
+        reason = f"Deleted in admin by {request.user.get_username()}"
+        obj._change_reason = reason
+        token = CHANGE_REASON.set(reason)
+        try:
+            super().delete_model(request, obj)
+        finally:
+            CHANGE_REASON.reset(token)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
@@ -152,6 +161,10 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
+            # Reverting is changing: simple-history lets anyone who may view the history post.
+            live = self.model._default_manager.filter(pk=object_id).first()
+            if not self.has_change_permission(request, live):
+                raise PermissionDenied
             request._content_revert = self.model.history.filter(history_id=version_id).first()
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -166,6 +179,11 @@ class ContentAdmin(SimpleHistoryAdmin):
             return super().log_change(request, obj, message)
 
     def _revision_response(self, request, revision: Revision):
+        if IS_POPUP_VAR in request.POST:
+            # An add from a "+" button: there is no row to hand back to the page that opened it.
+            return TemplateResponse(
+                request, "admin/content/revision/popup_pending.html", {"revision": revision}
+            )
         self.message_user(
             request,
             format_html(
@@ -229,6 +247,7 @@ class ReviewedInline:
     read only, with a link to each row's own page (where changes go to review), for others."""
 
     show_change_link = True
+    formset = ReviewedFormSet
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs["form"] = with_change_control(kwargs.get("form", self.form), ask_reason=False)
@@ -272,13 +291,15 @@ class RevisionAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        # Every editor sees the revisions: their own and those they may review.
-        return request.user.is_active and request.user.is_staff
+        # Editors see the revisions (their own and others'); reviewers decide on them.
+        return request.user.is_active and request.user.has_perm("content.view_revision")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         revision = self.get_object(request, object_id)
         if revision is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_permission(request, revision):
+            raise PermissionDenied
         if request.method == "POST":
             return self._decide(request, revision)
         model = revision.content_type.model_class()
@@ -307,7 +328,15 @@ class RevisionAdmin(admin.ModelAdmin):
         note = request.POST.get("note", "").strip()
         try:
             if "_approve" in request.POST:
-                revision_approve(revision=revision, reviewer=request.user, note=note)
+                model = revision.content_type.model_class()
+                model_admin = self.admin_site._registry.get(model)
+                revision_approve(
+                    revision=revision,
+                    reviewer=request.user,
+                    note=note,
+                    # The rules the row's own admin page checks (citations, grading).
+                    form=model_admin.form if model_admin else CitedModelForm,
+                )
                 self.message_user(
                     request, f"Approved {revision}: the API serves it now.", messages.SUCCESS
                 )

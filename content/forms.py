@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 
 from content.models import statements_of
-from content.review import conflict_message
+from content.review import conflict_message, needs_review, pending_revision_by_another
 
 # The fields every content admin form adds to the model's: why, and which version was edited.
 REASON_FIELD = "change_reason"
@@ -54,9 +54,14 @@ class ChangeControl:
     change, which the history and the reviewer show."""
 
     ask_reason = True
+    # Who is editing (set per request by the admin): an editor whose change will wait for review
+    # is told at once when someone else's change to the row is already waiting.
+    editor = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = normalized_newlines(self.data)
         instance = self.instance
         historical = getattr(instance, "_history", None)
         if instance.pk is None:
@@ -87,7 +92,9 @@ class ChangeControl:
         """
         if getattr(self.instance, "_history", None) is None:
             return [name for name in self.changed_data if name not in CONTROL_FIELDS]
-        live = type(self.instance)._default_manager.get(pk=self.instance.pk)
+        live = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+        if live is None:  # deleted since: everything is a change, and clean() says why not
+            return [name for name in self.fields if name not in CONTROL_FIELDS]
         cleaned = getattr(self, "cleaned_data", {})
         changed = []
         for name in self.fields:
@@ -117,7 +124,73 @@ class ChangeControl:
             problem = conflict_message(self._meta.model, self.instance.pk, cleaned.get(LOCK_FIELD))
             if problem:
                 raise ValidationError(problem, code="conflict")
+            model = self._meta.model
+            if self.editor is not None and needs_review(
+                user=self.editor, model=model, pk=self.instance.pk
+            ):
+                waiting = pending_revision_by_another(
+                    model=model, pk=self.instance.pk, author=self.editor
+                )
+                if waiting is not None:
+                    raise ValidationError(
+                        f"{waiting.author.get_username()}'s change to this "
+                        f"{model._meta.verbose_name} is waiting for review (revision "
+                        f"{waiting.pk}), so yours would conflict with it and was not saved. Ask "
+                        "a reviewer to decide on it first, then make your change again.",
+                        code="conflict",
+                    )
         return cleaned
+
+
+def normalized_newlines(data):
+    """The posted ``data`` with browsers' CRLF line breaks as the LF the content is stored with,
+    so an untouched text area is not a change."""
+    if not any("\r" in value for value in _values(data)):
+        return data
+    copy = data.copy()
+    if hasattr(copy, "setlist"):
+        for key in list(copy):
+            copy.setlist(key, [_lf(value) for value in copy.getlist(key)])
+    else:
+        copy = {key: _lf(value) for key, value in copy.items()}
+    return copy
+
+
+def _values(data):
+    if hasattr(data, "lists"):
+        return [value for _, values in data.lists() for value in values if isinstance(value, str)]
+    return [value for value in data.values() if isinstance(value, str)]
+
+
+def _lf(value):
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+class ReviewedFormSet(forms.BaseInlineFormSet):
+    """An inline formset of content rows saved with their page: a change to a row needs the
+    page's reason, and deleting a row someone saved since the page was opened is a conflict."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = normalized_newlines(self.data)
+
+    def clean(self):
+        super().clean()
+        changed = any(form.has_changed() for form in self.forms if form not in self.deleted_forms)
+        if (changed or self.deleted_forms) and not (self.data.get(REASON_FIELD) or "").strip():
+            raise ValidationError(
+                "Say why you made this change (the reason below): the history shows it."
+            )
+        for form in self.deleted_forms:
+            if form.instance.pk is None:
+                continue
+            posted = form.data.get(form.add_prefix(LOCK_FIELD))
+            problem = conflict_message(
+                self.model, form.instance.pk, int(posted) if str(posted).isdigit() else None
+            )
+            if problem:
+                raise ValidationError(problem, code="conflict")
 
 
 @cache

@@ -1,5 +1,6 @@
 """The base of every content model, who says each statement, and what the loader wrote."""
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -10,9 +11,23 @@ from simple_history.models import HistoricalRecords
 # Who may make content live: change published rows directly, and approve others' revisions.
 PUBLISH_PERMISSION = "content.publish_content"
 
+# The reason for the writes under way, for history rows of rows written as a side effect (rows
+# deleted with another); a row's own reason (``_change_reason``) comes first.
+CHANGE_REASON: ContextVar[str] = ContextVar("content_change_reason", default="")
+NO_REASON = "No reason recorded (changed outside admin and the content loader)"
+
+
+class ReasonedHistoricalRecords(HistoricalRecords):
+    """simple-history's tracker, with a reason on every history row."""
+
+    def get_change_reason_for_object(self, instance, history_type, using):
+        reason = super().get_change_reason_for_object(instance, history_type, using)
+        return reason or CHANGE_REASON.get() or NO_REASON
+
+
 # The one history tracker of every content model (see content.review.content_write, which asks it
 # for one history row per save, after the reference lists are saved too).
-HISTORY = HistoricalRecords(inherit=True)
+HISTORY = ReasonedHistoricalRecords(inherit=True)
 
 
 class Provenance(models.TextChoices):

@@ -11,16 +11,26 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.forms import modelform_factory
 from django.utils import timezone
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from content.models import HISTORY, PUBLISH_PERMISSION, ContentModel, Revision, RevisionStatus
+from content.models import (
+    HISTORY,
+    PUBLISH_PERMISSION,
+    ContentModel,
+    Revision,
+    RevisionStatus,
+    statements_of,
+)
 
 
 class ReviewError(Exception):
@@ -174,43 +184,59 @@ def _check_reviewer(revision: Revision, reviewer: AbstractBaseUser) -> None:
 
 @transaction.atomic
 def revision_approve(
-    *, revision: Revision, reviewer: AbstractBaseUser, note: str = ""
+    *,
+    revision: Revision,
+    reviewer: AbstractBaseUser,
+    note: str = "",
+    form: type[forms.ModelForm] = forms.ModelForm,
 ) -> ContentModel:
     """Write the revision to its row (creating it for a proposed new row), as one change whose
-    history names the author and the reviewer; refuse it if the row changed since it was made."""
+    history names the author and the reviewer.
+
+    Refused (``EditConflict``) if the row changed since the revision was made; refused
+    (``ValidationError``) if the proposed values no longer pass ``form``, the rules admin checks
+    (a cited reference deleted meanwhile, say).
+    """
     revision = Revision.objects.select_for_update().get(pk=revision.pk)
     _check_reviewer(revision, reviewer)
-    model, obj = _target(revision)
+    model = revision.content_type.model_class()
     if revision.object_id is not None:
-        if obj is None:
-            raise EditConflict("The row this revision changes has been deleted; reject it.")
-        problem = conflict_message(model, obj.pk, revision.base_version)
+        # Locks the row, then reads it: nothing can change it between the check and the write.
+        problem = conflict_message(model, revision.object_id, revision.base_version)
         if problem:
             raise EditConflict(
-                "The live row has changed since this revision was made, so approving it would "
-                "undo that change. Reject it and ask the author to edit the current version."
+                "The live row has changed since this revision was made (or was deleted), so "
+                "approving it would undo that change. Reject it and ask the author to edit the "
+                "current version."
             )
+        obj = model._default_manager.get(pk=revision.object_id)
     else:
         obj = model()
-    m2m = {}
-    for field in _editable_fields(model, revision.data):
-        value = revision.data[field.name]
-        if field.many_to_many:
-            m2m[field.name] = value
-        else:
-            setattr(obj, field.attname, field.to_python(value) if value is not None else None)
-    obj.full_clean(exclude=list(m2m))
+    # The proposed fields, with every cited statement whole (its text, references, provenance
+    # and locator, the live values where not proposed), so the rules that read them together run.
+    names = list(revision.data)
+    for statement in statements_of(model):
+        names += [statement.text, statement.references, statement.provenance, statement.locator]
+    names = [field.name for field in _editable_fields(model, dict.fromkeys(names))]
+    data = {**snapshot(obj, names), **revision.data}
+    bound = modelform_factory(model, form=form, fields=names, formfield_callback=_formfield)(
+        data={name: _form_value(data[name]) for name in names}, instance=obj
+    )
+    if not bound.is_valid():
+        raise ValidationError(
+            [
+                f"{bound.fields[name].label if name in bound.fields else name}: {message}"
+                for name, messages in bound.errors.items()
+                for message in messages
+            ]
+        )
+    obj = bound.save(commit=False)
     obj.mark_reviewed(reviewer=reviewer)
-
-    def save_m2m():
-        for name, pks in m2m.items():
-            getattr(obj, name).set(pks)
-
     content_write(
         obj,
         user=revision.author,
         reason=f"{revision.reason} (revision {revision.pk}, approved by {reviewer.get_username()})",
-        save_m2m=save_m2m,
+        save_m2m=bound.save_m2m,
     )
     revision.status = RevisionStatus.APPROVED
     revision.decided_by, revision.decided_at, revision.decision_note = (
@@ -222,6 +248,33 @@ def revision_approve(
         revision.object_id = obj.pk
     revision.save()
     return obj
+
+
+def _formfield(field: models.Field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")  # as admin's forms (ContentAdmin)
+    return field.formfield(**kwargs)
+
+
+def _form_value(value):
+    """A stored proposed value as a form's data: empty for None, lists and the rest as they are."""
+    return "" if value is None else value
+
+
+def pending_revision_by_another(
+    *, model: type[ContentModel], pk, author: AbstractBaseUser
+) -> Revision | None:
+    """A revision of row ``pk`` waiting for review, by someone other than ``author``."""
+    return (
+        Revision.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=pk,
+            status=RevisionStatus.PENDING,
+        )
+        .exclude(author=author)
+        .select_related("author")
+        .first()
+    )
 
 
 @transaction.atomic

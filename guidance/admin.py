@@ -1,4 +1,4 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from content.admin import ContentAdmin, ReviewedInline
 from content.models import PUBLISH_PERMISSION
@@ -6,7 +6,7 @@ from disorders.admin import DisorderAdmin
 from disorders.models import Disorder
 from guidance.forms import GuidanceForm
 from guidance.models import Guidance, SafetyStatement
-from guidance.services import guidance_apply_status, guidance_publish
+from guidance.services import guidance_apply_status
 
 SCOPE_FILTERS = ("disorder", "compound", "profile_factor")
 
@@ -75,7 +75,8 @@ class GuidanceAdmin(ContentAdmin):
         "published_at",
     )
     list_filter = ("status", "phase", "strength", *SCOPE_FILTERS, "modality")
-    actions = ("publish_selected",)
+    # No bulk "publish selected": a reviewer publishes a draft from its page, where they read it
+    # and the version check makes sure it is what gets published.
     list_select_related = (*SCOPE_FILTERS, "modality")
     search_fields = ("slug", "rationale", "modality__name", "disorder__name")
     autocomplete_fields = (*SCOPE_FILTERS, "modality", "references")
@@ -113,14 +114,6 @@ class GuidanceAdmin(ContentAdmin):
     def save_model(self, request, obj, form, change):
         guidance_apply_status(guidance=obj, reviewer=request.user)
         super().save_model(request, obj, form, change)
-
-    @admin.action(description="Publish selected guidance", permissions=["publish"])
-    def publish_selected(self, request, queryset):
-        count = guidance_publish(rows=queryset, reviewer=request.user)
-        self.message_user(request, f"Published {count} guidance row(s).", messages.SUCCESS)
-
-    def has_publish_permission(self, request) -> bool:
-        return request.user.has_perm(PUBLISH_PERMISSION)
 
 
 @admin.register(SafetyStatement)

@@ -35,15 +35,3 @@ def guidance_apply_status(*, guidance: Guidance, reviewer: AbstractBaseUser) -> 
         guidance.publish(reviewer=reviewer)
     else:
         guidance.unpublish()
-
-
-def guidance_publish(*, rows, reviewer: AbstractBaseUser) -> int:
-    """Publish every draft among ``rows`` as ``reviewer``; return how many were published."""
-    published = 0
-    for row in rows:
-        if row.status != PublicationStatus.PUBLISHED:
-            row.publish(reviewer=reviewer)
-            row._change_reason = f"Published by {reviewer.get_username()}"
-            row.save(update_fields=["status", "published_at", "reviewed_by", "updated_at"])
-            published += 1
-    return published

@@ -1,6 +1,8 @@
 """Review: an editor's change to live content waits for a reviewer; saves never overwrite each
 other; every change has its reason; a no-op save leaves no trace."""
 
+import html
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
@@ -356,3 +358,184 @@ def test_revert_restores_the_reference_list_and_is_recorded_as_a_revert(editor, 
     assert reason.startswith("Revert to the version of ")
     assert f"(history {loaded.history_id})" in reason
     assert reason.endswith("The edit was wrong.")
+
+
+# Holes found in review, closed ---------------------------------------------------------------
+
+
+def test_reverting_needs_the_change_permission_not_just_view(django_user_model):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_guidance"))
+    row = Guidance.objects.get(slug=SLUG)
+    loaded = row.history.latest()
+    url = reverse("admin:guidance_guidance_simple_history", args=[row.pk, loaded.history_id])
+    response = logged_in(viewer).post(url, guidance_form(row, rationale="Viewer's text."))
+    assert response.status_code == 403
+    assert Guidance.objects.get(pk=row.pk).rationale == row.rationale
+    assert not Revision.objects.exists()
+
+
+def test_approving_a_revision_whose_reference_was_deleted_is_refused_cleanly(team):
+    row = SafetyStatement.objects.first()
+    cited = list(row.references.values_list("pk", flat=True))
+    spare = Reference.objects.exclude(pk__in=cited).order_by("-seed_number").first()
+    revision = revision_propose(
+        obj=row,
+        field_names=["references"],
+        m2m_values={"references": [*cited, spare.pk]},
+        author=team["writer"],
+        reason="Cite one more.",
+        base_version=row.lock_version,
+    )
+    spare.delete()
+    url = reverse("admin:content_revision_change", args=[revision.pk])
+    response = logged_in(team["checker"]).post(url, {"_approve": "1"}, follow=True)
+    assert response.status_code == 200
+    assert "no longer validates" in response.content.decode()
+    assert Revision.objects.get().status == "pending"
+    assert sorted(row.references.values_list("pk", flat=True)) == sorted(cited)
+
+
+def test_approval_checks_the_rules_of_the_row_s_admin_form(team):
+    """A statement quoting the article must cite what the quoted sentence cites."""
+    row = Guidance.objects.get(slug=SLUG)
+    outside = Reference.objects.get(seed_number=1)
+    revision = revision_propose(
+        obj=row,
+        field_names=["references"],
+        m2m_values={"references": [*row.references.all(), outside]},
+        author=team["writer"],
+        reason="Cite reference 1.",
+        base_version=row.lock_version,
+    )
+    url = reverse("admin:content_revision_change", args=[revision.pk])
+    page = logged_in(team["checker"]).post(url, {"_approve": "1"}, follow=True)
+    [message] = [str(m) for m in page.context["messages"]]
+    assert "reference 1 is not cited by the quoted sentence" in message
+    assert outside not in Guidance.objects.get(pk=row.pk).references.all()
+
+
+def test_an_inline_only_change_needs_the_page_s_reason_which_its_history_keeps(team):
+    guidance = Guidance.objects.get(slug="aud-ketamine-relapse-prevention-integration")
+    reviewer = logged_in(team["checker"])
+    url = change_url(guidance.disorder)
+    page = reviewer.get(url)
+    [formset] = [i.formset for i in page.context["inline_admin_formsets"]]
+    [form] = [f for f in formset.forms if f.instance.pk == guidance.pk]
+    data = {**change_page_data(page), f"{form.prefix}-rationale": "Edited inline."}
+
+    refused = reviewer.post(url, data)
+    assert refused.status_code == 200
+    assert "Say why you made this change" in refused.content.decode()
+    assert Guidance.objects.get(pk=guidance.pk).rationale == guidance.rationale
+
+    assert reviewer.post(url, {**data, "change_reason": "Inline fix."}).status_code == 302
+    stored = Guidance.objects.get(pk=guidance.pk)
+    assert stored.rationale == "Edited inline."
+    assert stored.history.latest().history_change_reason == "Inline fix."
+
+
+def test_deleting_an_inline_row_someone_saved_since_is_a_conflict(team, editor):
+    guidance = Guidance.objects.get(slug="aud-ketamine-relapse-prevention-integration")
+    reviewer = logged_in(team["checker"])
+    url = change_url(guidance.disorder)
+    page = reviewer.get(url)
+    [formset] = [i.formset for i in page.context["inline_admin_formsets"]]
+    [form] = [f for f in formset.forms if f.instance.pk == guidance.pk]
+    editor.post(change_url(guidance), guidance_form(guidance, rationale="A newer save."))
+
+    data = {**change_page_data(page), f"{form.prefix}-DELETE": "on", "change_reason": "Remove."}
+    response = reviewer.post(url, data)
+    assert response.status_code == 200
+    assert "Someone else saved this guidance" in response.content.decode()
+    assert Guidance.objects.get(pk=guidance.pk).rationale == "A newer save."
+
+
+def test_rows_deleted_with_another_carry_the_deletion_s_reason(editor):
+    mechanism = CompoundMechanism.objects.first().mechanism
+    links = list(CompoundMechanism.objects.filter(mechanism=mechanism).values_list("pk", flat=True))
+    url = reverse("admin:compounds_mechanism_delete", args=[mechanism.pk])
+    assert editor.post(url, {"post": "yes"}).status_code == 302
+    deleted = CompoundMechanism.history.filter(id__in=links, history_type="-")
+    assert deleted.count() == len(links) > 0
+    assert {row.history_change_reason for row in deleted} == {"Deleted in admin by editor"}
+
+
+def test_a_write_outside_admin_and_the_loader_says_it_has_no_reason():
+    row = Guidance.objects.get(slug=SLUG)
+    row.rationale = "Changed in a shell."
+    row.save()
+    assert row.history.latest().history_change_reason.startswith("No reason recorded")
+
+
+def test_an_untouched_page_posted_with_a_browser_s_crlf_line_breaks_is_not_a_change(editor):
+    row = Compound.objects.filter(locator__contains="\n").first()
+    history = row.history.count()
+    page = editor.get(change_url(row))
+    data = {
+        key: value.replace("\n", "\r\n") if isinstance(value, str) else value
+        for key, value in change_page_data(page).items()
+    }
+    response = editor.post(change_url(row), data, follow=True)
+    assert "Nothing was changed" in response.content.decode()
+    assert row.history.count() == history
+    assert "\r" not in Compound.objects.get(pk=row.pk).locator
+
+
+def test_reverting_a_deleted_row_says_so_instead_of_failing(editor):
+    row = Guidance.objects.get(slug="general-mindfulness-integration")
+    version = row.history.latest()
+    url = reverse("admin:guidance_guidance_simple_history", args=[row.pk, version.history_id])
+    page = editor.get(url)
+    data = {**change_page_data(page), "change_reason": "Bring it back."}
+    row.delete()
+    response = editor.post(url, data)
+    assert response.status_code == 200
+    assert "was deleted after you opened it" in response.content.decode()
+
+
+def test_a_second_editor_changing_a_row_with_a_change_waiting_gets_a_conflict(
+    team, django_user_model
+):
+    roles_sync({"writer2": "editor"})
+    row = Guidance.objects.get(slug=SLUG)
+    edit(logged_in(team["writer"]), row, rationale="First editor.")
+    response = edit(
+        logged_in(django_user_model.objects.get(username="writer2")), row, rationale="Second."
+    )
+    assert response.status_code == 200
+    assert "writer's change to this guidance is waiting for review" in html.unescape(
+        response.content.decode()
+    )
+    assert Revision.objects.count() == 1
+
+
+def test_an_editor_s_add_from_a_popup_says_it_waits_for_review(team):
+    writer = logged_in(team["writer"])
+    url = reverse("admin:evidence_reference_add") + "?_popup=1"
+    page = writer.get(url)
+    data = {
+        **change_page_data(page),
+        "_popup": "1",
+        "seed_number": 999,
+        "authors": "Doe J",
+        "title": "A new paper",
+        "venue": "A journal",
+        "year": 2024,
+        "evidence_type": Reference.objects.first().evidence_type,
+        "citation": "Doe J. A new paper. A journal (2024).",
+        "change_reason": "Add a paper.",
+    }
+    response = writer.post(url, data)
+    assert response.status_code == 200
+    assert "waiting for review as revision" in response.content.decode()
+    assert not Reference.objects.filter(seed_number=999).exists()
+
+
+def test_staff_without_the_revision_permission_cannot_read_revisions(team, django_user_model):
+    edit(logged_in(team["writer"]), Guidance.objects.get(slug=SLUG), rationale="Private.")
+    nobody = django_user_model.objects.create_user("nobody", password="pw", is_staff=True)
+    url = reverse("admin:content_revision_change", args=[Revision.objects.get().pk])
+    assert logged_in(nobody).get(url).status_code == 403

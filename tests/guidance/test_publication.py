@@ -157,17 +157,16 @@ def test_a_writer_cannot_publish_by_reverting_to_a_published_version(draft, writ
     assert (draft.status, draft.published_at, draft.reviewed_by) == ("draft", None, None)
 
 
-def test_the_publish_action_needs_the_permission(draft, reviewer, writer):
+def test_there_is_no_bulk_publish_action_that_would_publish_unread_drafts(draft, reviewer):
+    """Publishing happens on a draft's page, where the reviewer reads it and the version check
+    makes sure that what they read is what goes live."""
+    _, browser = reviewer
     changelist = reverse("admin:guidance_guidance_changelist")
-    data = {"action": "publish_selected", "_selected_action": [draft.pk]}
-    _, writer_browser = writer
-    writer_browser.post(changelist, data)
+    page = browser.get(changelist)
+    assert "publish_selected" not in page.content.decode()
+    browser.post(changelist, {"action": "publish_selected", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == "draft"
-    user, reviewer_browser = reviewer
-    reviewer_browser.post(changelist, data)
-    draft.refresh_from_db()
-    assert (draft.status, draft.reviewed_by) == ("published", user)
 
 
 def test_unpublishing_a_fixture_row_survives_the_next_load(draft):
@@ -278,6 +277,7 @@ def test_a_reviewer_publishing_inline_is_recorded_as_its_reviewer(client, draft,
     url, page, formset = disorder_page(browser, draft.disorder_id)
     data = change_page_data(page)
     data[f"{inline_prefix(formset, draft)}-status"] = "published"
+    data["change_reason"] = REASON
 
     assert browser.post(url, data).status_code == 302
 

@@ -135,3 +135,18 @@ def test_every_page_switches_off_unused_browser_features(client, path):
     features = dict(part.strip().split("=", 1) for part in header.split(","))
     for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
         assert features[feature] == "()"
+
+
+def test_login_attempts_past_the_address_s_rate_are_refused_before_any_work(client, settings):
+    settings.LOGIN_THROTTLE = (3, 60)
+    for _ in range(3):
+        assert login(client, "someone", "wrong", address="192.0.2.200").status_code == 200
+    response = login(client, "someone", "wrong", address="192.0.2.200")
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) >= 1
+    assert "Too many login attempts from this address" in response.content.decode()
+    # Refused before the login form ran: the fourth attempt was never counted as a failure.
+    assert AccessAttempt.objects.get(ip_address="192.0.2.200").failures_since_start == 3
+    # Another address is not affected, and the API is not throttled by logins.
+    assert login(Client(), "someone", "wrong", address="192.0.2.201").status_code == 200
+    assert client.get("/api/v1/", REMOTE_ADDR="192.0.2.200").status_code == 200
