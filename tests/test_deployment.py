@@ -197,3 +197,17 @@ def test_prepare_starts_the_service_even_when_a_fixture_is_broken(settings, tmp_
     call_command("prepare", wait=1, verbosity=0)
     assert "Content not loaded" in capsys.readouterr().err
     assert content_version_get().token != before
+
+
+@pytest.mark.django_db
+def test_prepare_sets_up_the_editor_and_reviewer_roles():
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    Group.objects.filter(name__in=["editor", "reviewer"]).delete()
+    call_command("prepare", wait=1, verbosity=0)
+    reviewer = Group.objects.get(name="reviewer")
+    editor = Group.objects.get(name="editor")
+    assert reviewer.permissions.filter(codename="publish_content").exists()
+    assert not editor.permissions.filter(codename="publish_content").exists()
+    assert editor.permissions.filter(codename="change_guidance").exists()

@@ -1,4 +1,5 @@
-"""``manage.py prepare``: wait for the database, migrate and load content, one process at once."""
+"""``manage.py prepare``: wait for the database, migrate, set up the editorial roles and load
+content, one process at once."""
 
 import time
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
                 cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
         try:
             call_command("migrate", interactive=False, verbosity=options["verbosity"])
+            # The editor and reviewer groups, with exactly their roles' permissions.
+            call_command("roles", verbosity=options["verbosity"])
             try:
                 call_command("load_content", verbosity=options["verbosity"])
             except CommandError as exc:
