@@ -22,7 +22,17 @@ import time
 import urllib.parse
 import urllib.request
 
-from bench.run import PYTHON, RESULTS, ROOT, Server, get, log, reset_database, reset_redis
+from bench.run import (
+    PYTHON,
+    RESULTS,
+    ROOT,
+    Server,
+    add_service_arguments,
+    get,
+    log,
+    reset_database,
+    reset_redis,
+)
 
 API = "/api/v1/compounds/ketamine/"
 GUESSERS = 8
@@ -117,15 +127,7 @@ def measure(env: dict, label: str, seconds: float, client=guess) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10, help="Seconds per measurement.")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/guidance_bench"
-        ),
-    )
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-    )
+    add_service_arguments(parser)
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     env = {

@@ -347,11 +347,8 @@ def targets(runs: list[Run], soak: dict, memory: list[float]) -> list[str]:
     return lines
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=5, help="Seconds per wrk run.")
-    parser.add_argument("--soak", type=int, default=60, help="Seconds of the mixed error run.")
-    parser.add_argument("--quick", action="store_true", help="Only a few endpoints, 16 conns.")
+def add_service_arguments(parser: argparse.ArgumentParser) -> None:
+    """The benchmark's own database and Redis database (both emptied at the start)."""
     parser.add_argument(
         "--database-url",
         default=os.environ.get(
@@ -361,6 +358,14 @@ def main() -> None:
     parser.add_argument(
         "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=5, help="Seconds per wrk run.")
+    parser.add_argument("--soak", type=int, default=60, help="Seconds of the mixed error run.")
+    parser.add_argument("--quick", action="store_true", help="Only a few endpoints, 16 conns.")
+    add_service_arguments(parser)
     args = parser.parse_args()
 
     ensure_wrk()

@@ -417,14 +417,23 @@ def test_approval_checks_the_rules_of_the_row_s_admin_form(team):
     assert outside not in Guidance.objects.get(pk=row.pk).references.all()
 
 
-def test_an_inline_only_change_needs_the_page_s_reason_which_its_history_keeps(team):
-    guidance = Guidance.objects.get(slug="aud-ketamine-relapse-prevention-integration")
-    reviewer = logged_in(team["checker"])
+INLINE = "aud-ketamine-relapse-prevention-integration"
+
+
+def open_disorder_page(client: Client, guidance: Guidance) -> tuple[str, dict, str]:
+    """The disorder page of ``guidance``: its URL, its data as posted, the guidance row's prefix."""
     url = change_url(guidance.disorder)
-    page = reviewer.get(url)
+    page = client.get(url)
     [formset] = [i.formset for i in page.context["inline_admin_formsets"]]
     [form] = [f for f in formset.forms if f.instance.pk == guidance.pk]
-    data = {**change_page_data(page), f"{form.prefix}-rationale": "Edited inline."}
+    return url, change_page_data(page), form.prefix
+
+
+def test_an_inline_only_change_needs_the_page_s_reason_which_its_history_keeps(team):
+    guidance = Guidance.objects.get(slug=INLINE)
+    reviewer = logged_in(team["checker"])
+    url, data, prefix = open_disorder_page(reviewer, guidance)
+    data[f"{prefix}-rationale"] = "Edited inline."
 
     refused = reviewer.post(url, data)
     assert refused.status_code == 200
@@ -438,15 +447,12 @@ def test_an_inline_only_change_needs_the_page_s_reason_which_its_history_keeps(t
 
 
 def test_deleting_an_inline_row_someone_saved_since_is_a_conflict(team, editor):
-    guidance = Guidance.objects.get(slug="aud-ketamine-relapse-prevention-integration")
+    guidance = Guidance.objects.get(slug=INLINE)
     reviewer = logged_in(team["checker"])
-    url = change_url(guidance.disorder)
-    page = reviewer.get(url)
-    [formset] = [i.formset for i in page.context["inline_admin_formsets"]]
-    [form] = [f for f in formset.forms if f.instance.pk == guidance.pk]
+    url, data, prefix = open_disorder_page(reviewer, guidance)
     editor.post(change_url(guidance), guidance_form(guidance, rationale="A newer save."))
 
-    data = {**change_page_data(page), f"{form.prefix}-DELETE": "on", "change_reason": "Remove."}
+    data.update({f"{prefix}-DELETE": "on", "change_reason": "Remove."})
     response = reviewer.post(url, data)
     assert response.status_code == 200
     assert "Someone else saved this guidance" in response.content.decode()
