@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -160,6 +160,11 @@ class ContentAdmin(SimpleHistoryAdmin):
             request._content_unchanged = False
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # One transaction, as admin's own change view: the version check locks the row.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return self._history_form_view(request, object_id, version_id, extra_context)
+
+    def _history_form_view(self, request, object_id, version_id, extra_context):
         if request.method == "POST":
             # Reverting is changing: simple-history lets anyone who may view the history post.
             live = self.model._default_manager.filter(pk=object_id).first()

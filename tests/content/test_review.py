@@ -7,6 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from compounds.models import Compound, CompoundMechanism, Mechanism
 from content.models import Revision
@@ -126,17 +127,26 @@ def test_the_diff_marks_removed_and_added_words_and_reference_changes(team):
     row = Guidance.objects.get(slug=SLUG)
     words = row.rationale.split(" ")
     removed = words[1]
-    changed = " ".join([words[0], *words[2:], "NEW"])
-    old_refs = list(row.references.values_list("pk", flat=True))
-    added = Reference.objects.exclude(pk__in=old_refs).order_by("seed_number").first()
-    edit(logged_in(team["writer"]), row, rationale=changed, references=[*old_refs, added.pk])
-    page = logged_in(team["checker"]).get(
-        reverse("admin:content_revision_change", args=[Revision.objects.get().pk])
+    refs = list(row.references.order_by("seed_number"))
+    added = Reference.objects.exclude(pk__in=[r.pk for r in refs]).order_by("seed_number").first()
+    proposed = Guidance.objects.get(pk=row.pk)
+    proposed.rationale = " ".join([words[0], *words[2:], "NEW"])
+    revision = revision_propose(
+        obj=proposed,
+        field_names=["rationale", "references"],
+        m2m_values={"references": [*refs[:-1], added]},
+        author=team["writer"],
+        reason="Diff test.",
+        base_version=row.lock_version,
     )
-    html = page.content.decode()
-    assert f"<del>{removed}</del>" in html
-    assert "<ins>NEW</ins>" in html
-    assert f"<ins>{added}</ins>".replace("&", "&amp;")[:40] in html
+    page = logged_in(team["checker"]).get(
+        reverse("admin:content_revision_change", args=[revision.pk])
+    )
+    body = page.content.decode()
+    assert f"<del>{removed}</del>" in body
+    assert "<ins>NEW</ins>" in body
+    assert f"<del>{escape(str(refs[-1]))}</del>" in body
+    assert f"<ins>{escape(str(added))}</ins>" in body
 
 
 def test_an_editor_cannot_approve_and_a_reviewer_cannot_approve_their_own(team, settings):
