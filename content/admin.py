@@ -26,7 +26,10 @@ from content.review import (
     ReviewError,
     can_publish,
     content_write,
+    is_live,
+    may_approve,
     needs_review,
+    pending_revisions,
     revision_approve,
     revision_changes,
     revision_propose,
@@ -111,16 +114,15 @@ class ContentAdmin(SimpleHistoryAdmin):
             request._content_unchanged = True
             _saved(form)
             return
-        m2m = {
-            field.name: form.cleaned_data[field.name]
-            for field in obj._meta.many_to_many
-            if field.name in form.cleaned_data
-        }
         if needs_review(user=request.user, model=type(obj), pk=obj.pk if change else None):
             request._content_revision = revision_propose(
                 obj=obj,
                 field_names=[name for name in form.fields if name not in CONTROL_FIELDS],
-                m2m_values=m2m,
+                m2m_values={
+                    field.name: form.cleaned_data[field.name]
+                    for field in obj._meta.many_to_many
+                    if field.name in form.cleaned_data
+                },
                 author=request.user,
                 reason=reason,
                 base_version=form.cleaned_data.get(LOCK_FIELD),
@@ -131,7 +133,7 @@ class ContentAdmin(SimpleHistoryAdmin):
             # The version the form was checked against (under a row lock), not the one the
             # instance came with (a reverted instance carries its old version).
             obj.lock_version = form.cleaned_data[LOCK_FIELD]
-            if type(obj)._default_manager.filter(type(obj).live_rows(), pk=obj.pk).exists():
+            if is_live(type(obj), obj.pk):
                 obj.mark_reviewed(reviewer=request.user)
         content_write(obj, user=request.user, reason=reason, save_m2m=form.save_m2m)
         _saved(form)
@@ -226,25 +228,11 @@ class ContentAdmin(SimpleHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "pending_revisions": pending_revisions(self.model, object_id),
+            "pending_revisions": pending_revisions(self.model, object_id)
+            if str(object_id).isdigit()
+            else [],
         }
         return super().change_view(request, object_id, form_url, extra_context)
-
-
-def pending_revisions(model, object_id) -> list[Revision]:
-    from django.contrib.contenttypes.models import ContentType
-
-    try:
-        pk = int(object_id)
-    except (TypeError, ValueError):
-        return []
-    return list(
-        Revision.objects.filter(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=pk,
-            status=RevisionStatus.PENDING,
-        ).select_related("author")
-    )
 
 
 class ReviewedInline:
@@ -321,9 +309,7 @@ class RevisionAdmin(admin.ModelAdmin):
             )
             if revision.object_id
             else None,
-            "can_decide": revision.status == RevisionStatus.PENDING
-            and can_publish(request.user)
-            and (not own or _self_approval_allowed()),
+            "can_decide": may_approve(revision, request.user),
             "can_withdraw": revision.status == RevisionStatus.PENDING and own,
             "own": own,
         }
@@ -360,12 +346,6 @@ class RevisionAdmin(admin.ModelAdmin):
                 messages.ERROR,
             )
         return HttpResponseRedirect(request.path)
-
-
-def _self_approval_allowed() -> bool:
-    from django.conf import settings
-
-    return settings.CONTENT_REVIEW_ALLOW_SELF_APPROVAL
 
 
 @admin.register(LoadedEntry)

@@ -1,6 +1,6 @@
 """Admin forms shared by every content model."""
 
-from functools import cache
+from functools import cache, cached_property
 
 from django import forms
 from django.conf import settings
@@ -84,7 +84,7 @@ class ChangeControl:
         else:
             self.fields[LOCK_FIELD].initial = instance.lock_version
 
-    @property
+    @cached_property
     def content_changed(self) -> list[str]:
         """The model fields the editor changed (the reason and version are not content).
 
@@ -145,25 +145,12 @@ class ChangeControl:
 def normalized_newlines(data):
     """The posted ``data`` with browsers' CRLF line breaks as the LF the content is stored with,
     so an untouched text area is not a change."""
-    if not any("\r" in value for value in _values(data)):
+    if not any("\r" in value for _, values in data.lists() for value in values):
         return data
     copy = data.copy()
-    if hasattr(copy, "setlist"):
-        for key in list(copy):
-            copy.setlist(key, [_lf(value) for value in copy.getlist(key)])
-    else:
-        copy = {key: _lf(value) for key, value in copy.items()}
+    for key, values in data.lists():
+        copy.setlist(key, [value.replace("\r\n", "\n").replace("\r", "\n") for value in values])
     return copy
-
-
-def _values(data):
-    if hasattr(data, "lists"):
-        return [value for _, values in data.lists() for value in values if isinstance(value, str)]
-    return [value for value in data.values() if isinstance(value, str)]
-
-
-def _lf(value):
-    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 class ReviewedFormSet(forms.BaseInlineFormSet):

@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.forms import modelform_factory
@@ -52,6 +52,11 @@ def needs_review(*, user: AbstractBaseUser, model: type[ContentModel], pk) -> bo
         return False
     if pk is None:
         return model.NEW_ROWS_ARE_LIVE
+    return is_live(model, pk)
+
+
+def is_live(model: type[ContentModel], pk) -> bool:
+    """Whether row ``pk`` of ``model`` is one the public API serves."""
     return model._default_manager.filter(model.live_rows(), pk=pk).exists()
 
 
@@ -112,7 +117,7 @@ def _editable_fields(model: type[models.Model], names) -> list[models.Field]:
     for name in names:
         try:
             field = model._meta.get_field(name)
-        except Exception:
+        except FieldDoesNotExist:
             continue
         if field.concrete and field.editable and not field.auto_created:
             fields.append(field)
@@ -168,6 +173,15 @@ def _target(revision: Revision) -> tuple[type[ContentModel], ContentModel | None
     if revision.object_id is None:
         return model, None
     return model, model._default_manager.filter(pk=revision.object_id).first()
+
+
+def may_approve(revision: Revision, user: AbstractBaseUser) -> bool:
+    """Whether ``user`` may approve ``revision`` now (the reason why not: ``_check_reviewer``)."""
+    try:
+        _check_reviewer(revision, user)
+    except ReviewError:
+        return False
+    return True
 
 
 def _check_reviewer(revision: Revision, reviewer: AbstractBaseUser) -> None:
@@ -261,20 +275,20 @@ def _form_value(value):
     return "" if value is None else value
 
 
+def pending_revisions(model: type[ContentModel], pk):
+    """The revisions of row ``pk`` waiting for review, with their authors."""
+    return Revision.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=pk,
+        status=RevisionStatus.PENDING,
+    ).select_related("author")
+
+
 def pending_revision_by_another(
     *, model: type[ContentModel], pk, author: AbstractBaseUser
 ) -> Revision | None:
     """A revision of row ``pk`` waiting for review, by someone other than ``author``."""
-    return (
-        Revision.objects.filter(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=pk,
-            status=RevisionStatus.PENDING,
-        )
-        .exclude(author=author)
-        .select_related("author")
-        .first()
-    )
+    return pending_revisions(model, pk).exclude(author=author).first()
 
 
 @transaction.atomic
@@ -341,7 +355,7 @@ def revision_changes(revision: Revision) -> list[FieldChange]:
     live = snapshot(obj, revision.data) if obj is not None else {}
     changes = []
     for field in _editable_fields(model, revision.data):
-        before = live.get(field.name, None if obj is None else "")
+        before = live.get(field.name)
         after = revision.data[field.name]
         if before == after:
             continue

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from content.models import PUBLISH_PERMISSION, ContentModel, LoadedEntry, Revision
@@ -52,17 +52,13 @@ def role_permissions(role: str) -> list[tuple[str, str]]:
 
 
 def _permissions(pairs) -> list[Permission]:
-    # Permissions are created after migrations; make sure every model's exist first.
-    for model in apps.get_models():
-        ContentType.objects.get_for_model(model)
-    from django.contrib.auth.management import create_permissions
-
+    # Permissions (and their content types) are created after migrations; make sure they exist.
     for config in apps.get_app_configs():
         create_permissions(config, verbosity=0)
-    found = []
-    for app_label, codename in pairs:
-        found.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    return found
+    return [
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        for app_label, codename in pairs
+    ]
 
 
 @dataclass(frozen=True)
