@@ -4,11 +4,13 @@ The network is closed to everything but the live server; every blocked or failed
 every console error is recorded, and a screenshot of the page is saved when a test fails.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 # Playwright's sync API keeps an event loop running in this thread; the ORM calls the tests make
@@ -90,6 +92,16 @@ class Page:
     def __getattr__(self, name):
         return getattr(self.page, name)
 
+    def settle(self) -> None:
+        """Wait until the page has no request in flight.
+
+        A page keeps fetching after the test's last step (Swagger UI loads the schema after the
+        load event). On SQLite the live server shares the test's connection, so a request still
+        being served when the test database is flushed makes the flush fail.
+        """
+        with contextlib.suppress(PlaywrightError):  # a page that never settles closes anyway
+            self.page.wait_for_load_state("networkidle", timeout=10_000)
+
 
 @pytest.fixture
 def page(browser, site, request):
@@ -100,6 +112,7 @@ def page(browser, site, request):
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         recorded.page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    recorded.settle()
     context.close()
 
 
@@ -120,6 +133,7 @@ def pages(browser, site, request):
             ARTIFACTS.mkdir(exist_ok=True)
             path = ARTIFACTS / f"{request.node.name}-{number}.png"
             recorded.page.screenshot(path=str(path), full_page=True)
+        recorded.settle()
         context.close()
 
 
