@@ -8,8 +8,9 @@ VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: help install run migrate load superuser lint format test bench clean
+.PHONY: help install install-dev run migrate load superuser lint format test bench clean
 
 help:
 	@echo "make run        serve the API at http://127.0.0.1:$(PORT)/ with the content loaded"
@@ -19,14 +20,23 @@ help:
 	@echo "make format     format the code with ruff"
 	@echo "make bench      benchmark gunicorn + PostgreSQL + Redis with wrk (see BENCHMARKS.md)"
 
-$(STAMP): pyproject.toml
+# `make run` needs the runtime dependencies only; `make test` adds the test tools.
+$(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is required")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
+$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP) $@
+
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 migrate: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
@@ -37,14 +47,16 @@ load: migrate
 run: load
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Asks at the terminal; with DJANGO_SUPERUSER_USERNAME, _EMAIL and _PASSWORD set it asks nothing.
 superuser: migrate
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py createsuperuser
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py createsuperuser \
+		$$( [ -n "$${DJANGO_SUPERUSER_USERNAME:-}" ] && echo --noinput )
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -59,11 +71,11 @@ $(CHROMIUM):
 	fi
 
 # The suite includes ruff and `makemigrations --check` (tests/test_project.py).
-test: install $(CHROMIUM)
+test: install-dev $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 # Needs PostgreSQL and Redis on 127.0.0.1 (BENCH_DATABASE_URL, BENCH_REDIS_URL) and wrk.
-bench: install
+bench: install-dev
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:

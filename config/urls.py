@@ -3,10 +3,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from infra import health
 
 urlpatterns = [
+    # The site's root is the API's entry point, which links every resource and the docs.
+    path("", RedirectView.as_view(pattern_name="api-root", permanent=False), name="root"),
     path("api/", include("api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
