@@ -5,6 +5,8 @@ import re
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from api.exceptions import invalid
+
 # Characters no query value or path slug may contain (NUL and the other C0 controls but tab,
 # newline and carriage return, and DEL): the one definition, as a regex and as an OpenAPI pattern.
 _CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
@@ -20,25 +22,29 @@ def check_query_parameters(
     repeatable: frozenset[str] = frozenset(),
     formats: tuple[str, ...] = ("json",),
 ) -> None:
-    """Reject unknown, repeated, empty and malformed query parameters, naming the valid ones.
+    """Reject unknown, repeated, empty and malformed query parameters, naming the valid ones
+    (in the message, and as the problem's ``valid`` list).
 
     A parameter in ``repeatable`` (a list, such as ``profile``) may be given several times.
     """
     errors = {}
-    accepted = accepted | {"format"}
-    listed = ", ".join(sorted(accepted))
+    accepted = sorted(accepted | {"format"})
     for name in request.query_params:
         values = request.query_params.getlist(name)
         if name not in accepted:
-            errors[name] = [f"Unknown parameter; accepted: {listed}."]
+            errors[name] = [
+                invalid(f"Unknown parameter; accepted: {', '.join(accepted)}.", accepted)
+            ]
         elif len(values) > 1 and name not in repeatable:
-            errors[name] = ["Given more than once; give it once."]
+            errors[name] = [invalid("Given more than once; give it once.")]
         elif not all(v.strip() for v in values) and name not in may_be_empty:
-            errors[name] = ["Empty; give a value or leave the parameter out."]
+            errors[name] = [invalid("Empty; give a value or leave the parameter out.")]
         elif any(CONTROL_CHARACTERS.search(value) for value in values):
-            errors[name] = ["Contains a control character (such as NUL); remove it."]
+            errors[name] = [invalid("Contains a control character (such as NUL); remove it.")]
         elif name == "format" and values[0] not in formats:
-            errors[name] = [f"Unknown format {values[0]!r}; valid: {', '.join(formats)}."]
+            errors[name] = [
+                invalid(f"Unknown format {values[0]!r}; valid: {', '.join(formats)}.", formats)
+            ]
     if errors:
         raise ValidationError(errors)
 

@@ -1,9 +1,76 @@
-"""Middleware guarding the API: bounded requests, and database failures answered as JSON."""
+"""Middleware guarding the API: every error a problem, bounded requests, database failures."""
+
+import json
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
-from infra.errors import database_error_response, error_response, is_api
+from infra.errors import (
+    DEFAULT_DETAILS,
+    PROBLEM_MEDIA_TYPE,
+    ProblemResponse,
+    database_error_response,
+    error_response,
+    instance_of,
+    is_api,
+)
+
+# Headers a replaced response must not pass on: they describe the body that is replaced.
+BODY_HEADERS = {"content-type", "content-length", "content-encoding", "content-language"}
+
+
+class ProblemDetailsMiddleware:
+    """The last resort that keeps every error under /api/ a problem, whatever raised it.
+
+    Errors are built as problems where they happen; this guard catches what is built elsewhere:
+    Django's technical pages with DEBUG on (a 404 the URLconf cannot route, a DisallowedHost, a
+    crash), a CSRF failure, or any JSON ``{"detail": ...}`` written by hand. It also stamps the
+    request's path as ``instance`` on problems built without the request at hand, and drops
+    ``Allow`` from every error but a 405, so a 404 never advertises methods for a path that is not
+    there. It sits outside every middleware that can answer an error under /api/.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if not is_api(request) or response.status_code < 400:
+            return response
+        if not isinstance(response, ProblemResponse):
+            response = as_problem(response, instance_of(request))
+        elif "instance" not in response.problem:
+            response.set_instance(instance_of(request))
+        if response.status_code != 405 and response.has_header("Allow"):
+            del response["Allow"]
+        return response
+
+
+def as_problem(response: HttpResponse, instance: str) -> ProblemResponse:
+    """Turn an error response that is not a problem into one, keeping its status, its headers
+    (Retry-After, Vary, CORS...) and its ``detail`` when it is JSON that has one."""
+    status = response.status_code
+    detail = _detail_of(response) or DEFAULT_DETAILS.get(status) or f"{response.reason_phrase}."
+    problem = error_response(status, detail, instance=instance)
+    for name, value in response.items():
+        if name.lower() not in BODY_HEADERS:
+            problem[name] = value
+    problem.cookies = response.cookies
+    return problem
+
+
+def _detail_of(response: HttpResponse) -> str | None:
+    """The ``detail`` of a JSON error body, if it is one (anything else is not shown: a debug
+    page must not leak into an answer)."""
+    content_type = response.get("Content-Type", "")
+    if response.streaming or not content_type.startswith(("application/json", PROBLEM_MEDIA_TYPE)):
+        return None
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return None
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return detail if isinstance(detail, str) else None
 
 
 class RequestBoundsMiddleware:
@@ -20,6 +87,7 @@ class RequestBoundsMiddleware:
                     400,
                     f"The query string is {len(query)} characters long; the limit is "
                     f"{settings.API_MAX_QUERY_STRING}.",
+                    kind="query-too-long",
                 )
             count = len([part for part in query.split("&") if part])
             if count > settings.API_MAX_QUERY_PARAMETERS:
@@ -27,6 +95,7 @@ class RequestBoundsMiddleware:
                     400,
                     f"{count} query parameters given; the limit is "
                     f"{settings.API_MAX_QUERY_PARAMETERS}.",
+                    kind="too-many-parameters",
                 )
         return self.get_response(request)
 

@@ -1,7 +1,9 @@
-"""The recommendation query: slugs resolved to rows, with errors that list the valid slugs."""
+"""The recommendation query: slugs resolved to rows, with errors that list the valid slugs
+(in the message, and as the problem's ``valid`` list)."""
 
 from rest_framework import serializers
 
+from api.exceptions import invalid
 from compounds.models import Compound
 from content.models import valid_slugs
 from disorders.models import Disorder, ProfileFactor
@@ -17,11 +19,9 @@ class KnownSlugField(serializers.CharField):
         self.model = model
         super().__init__(max_length=MAX_SLUG_LENGTH, **kwargs)
 
-    def valid_slugs(self) -> str:
-        return ", ".join(valid_slugs(self.model))
-
     def fail_with_choices(self, problem: str):
-        raise serializers.ValidationError(f"{problem}; valid: {self.valid_slugs()}.")
+        slugs = valid_slugs(self.model)
+        raise serializers.ValidationError(invalid(f"{problem}; valid: {', '.join(slugs)}.", slugs))
 
     def run_validation(self, data=serializers.empty):
         name = self.model._meta.verbose_name
@@ -53,32 +53,27 @@ class ProfileField(serializers.CharField):
             return ",".join(dictionary.getlist(self.field_name))
         return super().get_value(dictionary)
 
-    def valid_slugs(self) -> str:
-        return ", ".join(valid_slugs(ProfileFactor))
+    def fail_with_choices(self, problem: str):
+        slugs = valid_slugs(ProfileFactor)
+        raise serializers.ValidationError(invalid(f"{problem} {', '.join(slugs)}.", slugs))
 
     def to_internal_value(self, data) -> list[ProfileFactor]:
         if len(str(data)) > self.max_length:
-            raise serializers.ValidationError(
-                f"Longer than {self.max_length} characters; give at most "
-                f"{MAX_PROFILE_FACTORS} of: {self.valid_slugs()}."
+            self.fail_with_choices(
+                f"Longer than {self.max_length} characters; give at most {MAX_PROFILE_FACTORS} of:"
             )
         raw = super().to_internal_value(data)
         items = [item.strip() for item in raw.split(",")]
         if raw and not all(items):
-            raise serializers.ValidationError(
-                f"An empty item in the list; give comma-separated slugs of: {self.valid_slugs()}."
-            )
+            self.fail_with_choices("An empty item in the list; give comma-separated slugs of:")
         if len(items) > MAX_PROFILE_FACTORS:
-            raise serializers.ValidationError(
-                f"At most {MAX_PROFILE_FACTORS} factors; valid: {self.valid_slugs()}."
-            )
+            self.fail_with_choices(f"At most {MAX_PROFILE_FACTORS} factors; valid:")
         slugs = list(dict.fromkeys(item for item in items if item))
         found = {f.slug: f for f in ProfileFactor.objects.filter(slug__in=slugs)}
         unknown = [slug for slug in slugs if slug not in found]
         if unknown:
-            raise serializers.ValidationError(
-                f"Unknown profile factor(s) {', '.join(map(repr, unknown))}; "
-                f"valid: {self.valid_slugs()}."
+            self.fail_with_choices(
+                f"Unknown profile factor(s) {', '.join(map(repr, unknown))}; valid:"
             )
         return [found[slug] for slug in slugs]
 
