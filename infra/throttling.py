@@ -5,11 +5,25 @@ default, shared by every process once REDIS_URL is set). It runs before the resp
 client cannot escape it by asking for the same thing again; and before sessions, CSRF and the
 login form, so a password guesser past LOGIN_THROTTLE costs the server almost nothing and cannot
 take the workers the API needs (django-axes locks the account itself; see settings).
+
+Every API response it lets through or refuses, cached, 304 or 429, tells the client its quota in
+the ``RateLimit-Policy`` and ``RateLimit`` fields of draft-ietf-httpapi-ratelimit-headers-11 (23
+May 2026), structured-field lists (RFC 9651)::
+
+    RateLimit-Policy: "default";q=600;w=60
+    RateLimit: "default";r=597;t=14
+
+``q`` requests per window of ``w`` seconds; ``r`` requests left in this window, which ends in
+``t`` seconds (a 429's Retry-After says the same). The fields are added here, above the response
+cache, so they describe this client's request and are never stored with a shared answer. With
+throttling off (THROTTLE_RATE=off, as under pytest) there is no policy and no field; when the
+count cannot be read (cache outage) only the policy is sent.
 """
 
 import logging
 import math
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,8 +47,9 @@ def client_address(request: HttpRequest) -> str:
 
 
 class ThrottleMiddleware:
-    """Answer 429 with Retry-After once a client exceeds THROTTLE under /api/ (JSON) or
-    LOGIN_THROTTLE posting to the admin login (plain text)."""
+    """Answer 429 with Retry-After once a client exceeds THROTTLE under /api/ (an API error) or
+    LOGIN_THROTTLE posting to the admin login (plain text); tell every API response, 429 or not,
+    the client's quota in RateLimit fields."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -42,14 +57,19 @@ class ThrottleMiddleware:
 
     def __call__(self, request: HttpRequest):
         if settings.THROTTLE is not None and is_api(request):
-            wait = over_limit(request, "api", settings.THROTTLE)
-            if wait:
-                return error_response(
+            quota = count_request(request, "api", settings.THROTTLE)
+            if quota.wait:
+                response = error_response(
                     429,
-                    f"Request was throttled. Expected available in {wait} seconds.",
-                    headers={"Retry-After": str(wait)},
+                    f"Request was throttled. Expected available in {quota.wait} seconds.",
+                    headers={"Retry-After": str(quota.wait)},
                 )
-        elif (
+            else:
+                response = self.get_response(request)
+            for name, value in quota.headers().items():
+                response[name] = value
+            return response
+        if (
             settings.LOGIN_THROTTLE is not None
             and request.method == "POST"
             and request.path == self.login_path
@@ -65,19 +85,50 @@ class ThrottleMiddleware:
         return self.get_response(request)
 
 
-def over_limit(request: HttpRequest, scope: str, rate: tuple[int, int]) -> int:
-    """Count this request against the client's ``rate`` in ``scope``; return the seconds to wait
-    when it is over the limit, else 0."""
+# The one policy the API has; the name the RateLimit fields refer to it by.
+POLICY = "default"
+
+
+@dataclass(frozen=True)
+class Quota:
+    """A client's standing in its current window, once this request is counted."""
+
+    limit: int
+    period: int
+    count: int | None  # requests counted in this window, this one included; None if unknown
+    reset: int  # seconds until the window ends
+
+    @property
+    def wait(self) -> int:
+        """Seconds the client must wait when this request is over the limit, else 0."""
+        return self.reset if self.count is not None and self.count > self.limit else 0
+
+    def headers(self) -> dict[str, str]:
+        """The draft's RateLimit-Policy and (when the count is known) RateLimit fields."""
+        fields = {"RateLimit-Policy": f'"{POLICY}";q={self.limit};w={self.period}'}
+        if self.count is not None:
+            remaining = max(0, self.limit - self.count)
+            fields["RateLimit"] = f'"{POLICY}";r={remaining};t={self.reset}'
+        return fields
+
+
+def count_request(request: HttpRequest, scope: str, rate: tuple[int, int]) -> Quota:
+    """Count this request against the client's ``rate`` in ``scope`` (a fixed window)."""
     limit, period = rate
     now = time.time()
     window = int(now // period)
+    reset = max(1, math.ceil((window + 1) * period - now))
     key = f"throttle:{scope}:{client_address(request)}:{period}:{window}"
     try:
         cache.add(key, 0, period + 1)
         count = cache.incr(key)
     except Exception:  # a cache outage must not block every client
         logger.warning("Throttle cache unavailable", exc_info=True)
-        return 0
-    if count <= limit:
-        return 0
-    return max(1, math.ceil((window + 1) * period - now))
+        count = None
+    return Quota(limit, period, count, reset)
+
+
+def over_limit(request: HttpRequest, scope: str, rate: tuple[int, int]) -> int:
+    """Count this request against the client's ``rate`` in ``scope``; return the seconds to wait
+    when it is over the limit, else 0."""
+    return count_request(request, scope, rate).wait

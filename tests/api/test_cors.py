@@ -33,3 +33,29 @@ def test_another_origin_gets_no_cors_headers(client):
 def test_the_admin_never_gets_cors_headers(client):
     response = client.get("/admin/login/", HTTP_ORIGIN=ORIGIN)
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_a_script_may_read_the_validators_and_the_rate_limits(client):
+    response = client.get("/api/v1/compounds/", HTTP_ORIGIN=ORIGIN)
+    exposed = {name.strip() for name in response["Access-Control-Expose-Headers"].split(",")}
+    assert exposed == {"ETag", "Last-Modified", "Retry-After", "RateLimit", "RateLimit-Policy"}
+
+
+def test_a_preflight_allows_a_script_to_revalidate(client):
+    response = client.options(
+        "/api/v1/compounds/",
+        HTTP_ORIGIN=ORIGIN,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match, if-modified-since",
+    )
+    assert response.status_code == 200
+    allowed = {name.strip() for name in response["Access-Control-Allow-Headers"].split(",")}
+    assert {"if-none-match", "if-modified-since", "accept"} <= allowed
+
+
+def test_a_cross_origin_304_may_be_read_by_the_script(client):
+    etag = client.get("/api/v1/compounds/", HTTP_ORIGIN=ORIGIN)["ETag"]
+    response = client.get("/api/v1/compounds/", HTTP_ORIGIN=ORIGIN, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response["Access-Control-Allow-Origin"] == ORIGIN
+    assert "ETag" in response["Access-Control-Expose-Headers"]

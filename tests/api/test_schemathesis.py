@@ -3,7 +3,9 @@
 Every operation is exercised with schema-valid and schema-violating requests (and undeclared
 methods); the checks are schemathesis' own defaults: no server error, documented status codes and
 content types, responses that conform to the schema, valid data accepted, invalid data rejected.
-The run is derandomized so CI sees the same cases every time; widen it locally with
+One exception to "valid data accepted": a content slug is typed by its format, not as an enum of
+the day's slugs, so a well-formed slug that names no row is a 400 naming the valid ones, as the
+document says. The run is derandomized so CI sees the same cases every time; widen it locally with
 ``SCHEMATHESIS_EXAMPLES=500``.
 """
 
@@ -14,10 +16,15 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from api.schema import SLUG_QUERY_PARAMETERS
 from config.wsgi import application
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "50"))
+# Schemathesis sends requests' default Accept-Encoding (gzip) but its WSGI transport does not
+# decode: ask for identity, as a client that cannot decode would (compression: tests/infra).
+UNCOMPRESSED = {"Accept-Encoding": "identity"}
 
 
 @pytest.fixture
@@ -44,4 +51,14 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     suppress_health_check=list(HealthCheck),
 )
 def test_the_api_conforms_to_its_schema(case):
-    case.call_and_validate()
+    response = case.call(headers=UNCOMPRESSED)
+    excluded = [positive_data_acceptance] if names_an_unknown_slug(response) else []
+    case.validate_response(response, excluded_checks=excluded)
+
+
+def names_an_unknown_slug(response) -> bool:
+    """A 400 whose every error is about a content-slug query parameter (``disorder`` and such)."""
+    if response.status_code != 400:
+        return False
+    errors = response.json().get("errors", [])
+    return bool(errors) and all(error["parameter"] in SLUG_QUERY_PARAMETERS for error in errors)

@@ -1,11 +1,18 @@
-"""Response caching and conditional GET: correct first, fast second."""
+"""Response caching, conditional GET and compression: correct first, fast second."""
+
+import gzip
+import json
 
 import pytest
 from django.core.cache import caches
 from django.urls import reverse
+from django.utils.http import http_date
 
+from content import versioning
 from content.versioning import CACHE_KEY, content_version_get
 from guidance.models import Guidance
+from infra import caching
+from infra.caching import clear_local_answers, local_answers
 from tests.admin_forms import guidance_form
 
 pytestmark = pytest.mark.django_db
@@ -38,15 +45,24 @@ def test_an_admin_edit_is_visible_on_the_next_request(client, editor):
     assert editor.post(change, form).status_code == 302
 
     body = client.get(URL).json()
-    [mdma] = [g for g in body["guidance"] if g["compound"] and g["compound"]["slug"] == "mdma"]
-    assert mdma["phases"]["integration"][0]["rationale"] == "Rewritten in admin a moment ago."
+    groups = body["guidance_by_compound"]
+    [mdma] = [g for g in groups if g["compound"] and g["compound"]["slug"] == "mdma"]
+    [integration] = [p for p in mdma["phases"] if p["phase"] == "integration"]
+    assert integration["guidance"][0]["rationale"] == "Rewritten in admin a moment ago."
 
 
 def test_every_get_answer_carries_an_etag_and_public_cache_control(client):
     for url in [URL, "/api/v1/", "/api/v1/recommendations/matrix/", "/api/schema/"]:
         response = client.get(url)
         assert response["ETag"].startswith('"')
-        assert response["Cache-Control"] == "public, no-cache"
+        assert response["Cache-Control"] == "public, max-age=0, stale-if-error=86400"
+        assert response["Vary"] == "Accept, Accept-Encoding, origin"
+
+
+def test_cache_control_follows_the_max_age_and_stale_if_error_settings(client, settings):
+    settings.API_CACHE_MAX_AGE = 300
+    settings.API_CACHE_STALE_IF_ERROR = 0
+    assert client.get(URL)["Cache-Control"] == "public, max-age=300"
 
 
 def test_if_none_match_answers_304_without_a_body_while_content_is_unchanged(
@@ -228,3 +244,185 @@ def test_the_local_answer_store_keeps_to_its_byte_budget_least_recent_out_first(
     store.put("huge", (b"x" * 11, []))
     assert store.get("huge") is None
     assert store.size <= 10
+
+
+# Conditional requests (RFC 9110 section 13).
+
+
+def test_a_weak_etag_from_a_proxy_still_gets_a_304(client):
+    """nginx turns a strong ETag into a weak one when it gzips; If-None-Match compares weakly."""
+    etag = client.get(URL)["ETag"]
+    response = client.get(URL, HTTP_IF_NONE_MATCH=f"W/{etag}")
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+
+
+def test_if_none_match_star_is_a_304_only_for_an_answer_that_exists(client):
+    assert client.get(URL, HTTP_IF_NONE_MATCH="*").status_code == 304
+    missing = client.get("/api/v1/compounds/nothing/", HTTP_IF_NONE_MATCH="*")
+    assert missing.status_code == 404
+
+
+def test_a_304_says_what_the_200_says_and_has_no_content_type(client):
+    fresh = client.get(URL, HTTP_ACCEPT_ENCODING="gzip")
+    response = client.get(URL, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=fresh["ETag"])
+    assert response.status_code == 304
+    assert response.content == b""
+    for name in ["ETag", "Vary", "Cache-Control", "Last-Modified"]:
+        assert response[name] == fresh[name], name
+    assert response["Vary"] == "Accept, Accept-Encoding, origin"
+    assert "Content-Type" not in response
+    assert "Content-Encoding" not in response
+
+
+def test_last_modified_is_when_the_content_last_changed(client):
+    changed_at = content_version_get().changed_at
+    assert client.get(URL)["Last-Modified"] == http_date(changed_at.timestamp())
+    row = Guidance.objects.get(slug="ptsd-mdma-multimodal-integration")
+    row.rationale = "Changed."
+    row.save()
+    after = client.get(URL)["Last-Modified"]
+    assert after == http_date(content_version_get().changed_at.timestamp())
+
+
+def test_the_content_time_costs_no_query_beyond_the_version_read(
+    client, monkeypatch, django_assert_num_queries
+):
+    etag = client.get(URL)["ETag"]
+    monkeypatch.setattr(versioning, "_changed_at", {})  # a process that never saw this version
+    with django_assert_num_queries(1):
+        response = client.get(URL, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response["Last-Modified"] == http_date(content_version_get().changed_at.timestamp())
+
+
+def test_if_modified_since_is_a_304_until_the_content_changes(client):
+    last_modified = client.get(URL)["Last-Modified"]
+    unchanged = client.get(URL, HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert unchanged.status_code == 304
+    assert unchanged["Last-Modified"] == last_modified
+    earlier = http_date(content_version_get().changed_at.timestamp() - 1)
+    assert client.get(URL, HTTP_IF_MODIFIED_SINCE=earlier).status_code == 200
+    assert client.get(URL, HTTP_IF_MODIFIED_SINCE="yesterday").status_code == 200
+    missing = client.get("/api/v1/compounds/nothing/", HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert missing.status_code == 404
+
+
+def test_if_none_match_wins_over_if_modified_since(client):
+    last_modified = client.get(URL)["Last-Modified"]
+    response = client.get(URL, HTTP_IF_NONE_MATCH='"old"', HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert response.status_code == 200
+    assert response.json()["slug"] == "ptsd"
+
+
+# Compression.
+
+
+def test_gzip_is_the_same_answer_compressed_with_its_own_etag(client):
+    plain = client.get(URL)
+    packed = client.get(URL, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 2
+    assert int(packed["Content-Length"]) == len(packed.content)
+    assert packed["Content-Type"] == plain["Content-Type"]
+    assert packed["ETag"] != plain["ETag"]
+    assert packed["Vary"] == plain["Vary"] == "Accept, Accept-Encoding, origin"
+    assert client.get(URL, HTTP_IF_NONE_MATCH=plain["ETag"]).status_code == 304
+    stale = client.get(URL, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=plain["ETag"])
+    assert stale.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "expected"),
+    [
+        ("gzip", "gzip"),
+        ("GZIP;q=1.0", "gzip"),
+        ("x-gzip", "gzip"),
+        ("*", "gzip"),
+        ("br;q=1, gzip;q=0.5", "gzip"),
+        ("identity;q=0", None),
+        ("gzip;q=0", None),
+        ("gzip;q=0, *", None),
+        ("gzip;q=0.5, identity", None),
+        ("gzip;q=2", None),
+        ("br, deflate", None),
+        ("", None),
+    ],
+)
+def test_gzip_is_sent_only_when_accept_encoding_prefers_it(client, accept_encoding, expected):
+    response = client.get(URL, HTTP_ACCEPT_ENCODING=accept_encoding)
+    assert response.status_code == 200
+    assert response.get("Content-Encoding") == expected
+    body = gzip.decompress(response.content) if expected else response.content
+    assert json.loads(body)["slug"] == "ptsd"
+
+
+def test_without_accept_encoding_the_answer_is_not_compressed(client):
+    assert "Content-Encoding" not in client.get(URL)
+
+
+def test_a_small_body_is_not_compressed(client, monkeypatch):
+    monkeypatch.setattr(caching, "MIN_COMPRESS_BYTES", 10**9)
+    response = client.get(URL, HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in response
+    assert response.json()["slug"] == "ptsd"
+    assert response["ETag"].endswith('-gzip"')  # the tag names the variant asked for
+
+
+def test_with_the_cache_off_gzip_is_still_negotiated(client, settings):
+    settings.API_CACHE = False
+    plain = client.get(URL)
+    packed = client.get(URL, HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+
+
+@pytest.fixture
+def gzip_calls(monkeypatch):
+    """Count the bodies the cache layer compresses."""
+    calls = []
+
+    def counting(body: bytes) -> bytes:
+        calls.append(len(body))
+        return gzip.compress(body, mtime=0)
+
+    monkeypatch.setattr(caching, "gzip_body", counting)
+    return calls
+
+
+def test_a_compressed_answer_is_cached_and_never_compressed_again(client, gzip_calls):
+    first = client.get(URL, HTTP_ACCEPT_ENCODING="gzip")
+    second = client.get(URL, HTTP_ACCEPT_ENCODING="gzip")
+    third = client.get(URL, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert len(gzip_calls) == 1
+    assert first.content == second.content == third.content
+    assert second["Content-Encoding"] == "gzip"
+    [key] = [key for key in local_answers().entries if key.endswith(":gzip")]
+    assert local_answers().entries[key][0] == second.content
+
+
+def test_with_redis_a_compressed_answer_is_shared_by_every_process(
+    client, redis_cache, gzip_calls, django_assert_num_queries, monkeypatch
+):
+    first = client.get(URL, HTTP_ACCEPT_ENCODING="gzip")
+    # As if another process answered next: no answers and no version times in its memory.
+    clear_local_answers()
+    monkeypatch.setattr(versioning, "_changed_at", {})
+    with django_assert_num_queries(0):
+        second = client.get(URL, HTTP_ACCEPT_ENCODING="gzip")
+    assert len(gzip_calls) == 1
+    assert second.content == first.content
+    assert second["Content-Encoding"] == "gzip"
+    assert second["Last-Modified"] == first["Last-Modified"]
+
+
+def test_a_gzip_client_after_an_identity_one_reuses_the_rendered_answer(
+    client, gzip_calls, django_assert_num_queries
+):
+    client.get(URL)
+    with django_assert_num_queries(1):  # the version only: the body is compressed, not rebuilt
+        packed = client.get(URL, HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip"
+    assert len(gzip_calls) == 1
