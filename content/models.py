@@ -167,6 +167,25 @@ class ContentVersion(models.Model):
         return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
 
 
+class ContentVersionLog(models.Model):
+    """Every content version there has been, and when it became current (see content.versioning).
+
+    A client syncing a local copy names the version it has; this log says when that version was
+    current, and the content history says what changed after it (content.sync). One row per
+    version, kept as long as the history it indexes; a version missing here (from before the log
+    existed) cannot be synced from, only downloaded again.
+    """
+
+    token = models.CharField(max_length=32, unique=True)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
 def valid_slugs(model: type[models.Model]) -> list[str]:
     """Return every slug of ``model``, sorted: the valid choices an error message lists.
 
