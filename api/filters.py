@@ -1,13 +1,15 @@
 """Query-string filters for every resource; an unknown value is a 400 that lists the valid ones."""
 
+import re
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import filters
-from rest_framework.exceptions import ValidationError as APIValidationError
 
+from api.exceptions import ValidValuesCode, parameter_error
 from api.params import NO_CONTROL_CHARACTERS_PATTERN
 from compounds.models import Compound, CompoundClass, Mechanism, MechanismLevel
 from content.models import Provenance, statements_of, valid_slugs
@@ -15,21 +17,22 @@ from disorders.models import Disorder, DisorderCategory, ProfileFactor
 from evidence.models import YEAR_RANGE, EvidenceType, Reference
 from guidance.grading import Certainty, Kind
 from guidance.models import Guidance, GuidanceStrength, SafetyKind, SafetyStatement, Severity
+from guidance.vocabularies import vocabulary_order_by
 from modalities.models import PHASE_FIELDS, Modality, TreatmentPhase
 
 
 class SlugChoiceField(forms.ModelChoiceField):
-    """A choice of row by slug whose error names every valid slug."""
+    """A choice of row by slug whose error names every valid slug (as prose and as a list)."""
 
     def to_python(self, value):
         try:
             return super().to_python(value)
         except ValidationError:
-            valid = ", ".join(valid_slugs(self.queryset.model))
+            slugs = valid_slugs(self.queryset.model)
             raise ValidationError(
                 "Unknown slug %(value)r; valid: %(valid)s.",
-                code="invalid_choice",
-                params={"value": value, "valid": valid},
+                code=ValidValuesCode("invalid_choice", slugs),
+                params={"value": value, "valid": ", ".join(slugs)},
             ) from None
 
 
@@ -45,16 +48,36 @@ class SlugFilter(django_filters.ModelChoiceFilter):
         )
 
 
+class EnumChoiceField(django_filters.fields.ChoiceField):
+    """A choice of one of a fixed set of values whose error carries them as a list."""
+
+    def __init__(self, *args, valid: list[str], **kwargs):
+        self.valid = valid
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except ValidationError as exc:
+            if exc.code != "invalid_choice":
+                raise
+            raise ValidationError(
+                exc.message, code=ValidValuesCode(exc.code, self.valid), params=exc.params
+            ) from None
+
+
 class EnumFilter(django_filters.ChoiceFilter):
     """Filter by one of a fixed set of values; the error lists them."""
 
+    field_class = EnumChoiceField
+
     def __init__(self, choices, **kwargs):
-        valid = ", ".join(value for value, _ in choices)
+        valid = [value for value, _ in choices]
         kwargs.setdefault(
             "error_messages",
-            {"invalid_choice": f"Unknown value %(value)r; valid: {valid}."},
+            {"invalid_choice": f"Unknown value %(value)r; valid: {', '.join(valid)}."},
         )
-        super().__init__(choices=choices, **kwargs)
+        super().__init__(choices=choices, valid=valid, **kwargs)
 
 
 class ProvenanceFilter(EnumFilter):
@@ -109,17 +132,24 @@ class StrictOrderingFilter(filters.OrderingFilter):
     """DRF's ordering, except that an unknown field is a 400 naming the valid ones."""
 
     def get_schema_operation_parameters(self, view):
+        """``ordering`` as what it is: one or more keys, comma-separated, each maybe prefixed with
+        ``-``. A string with a pattern rather than an array, so that a generated client sends it as
+        the one parameter the API accepts (clients repeat array parameters instead)."""
         parameters = super().get_schema_operation_parameters(view)
         fields = list(getattr(view, "ordering_fields", []))
+        key = f"-?({'|'.join(re.escape(field) for field in fields)})"
+        examples = {fields[0]: {"value": fields[0]}}
+        if len(fields) > 1:
+            several = f"-{fields[1]},{fields[0]}"
+            examples[several] = {"summary": "Several keys", "value": several}
         for parameter in parameters:
             parameter["description"] = (
-                "Sort by these fields, comma-separated; prefix '-' for descending. "
-                f"One of: {', '.join(fields)}."
+                "Sort by one or more of these keys, comma-separated; prefix a key with '-' to sort"
+                f" descending: {', '.join(fields)} (e.g. {list(examples)[-1]}). An unknown key is "
+                "a 400 that names the valid ones."
             )
-            parameter["schema"] = {
-                "type": "string",
-                "enum": [p for f in fields for p in (f, f"-{f}")],
-            }
+            parameter["schema"] = {"type": "string", "pattern": f"^{key}(,{key})*$"}
+            parameter["examples"] = examples
         return parameters
 
     def get_ordering(self, request, queryset, view):
@@ -130,15 +160,21 @@ class StrictOrderingFilter(filters.OrderingFilter):
             ]
             unknown = [f for f in (t.strip() for t in raw.split(",")) if f.lstrip("-") not in valid]
             if unknown:
-                raise APIValidationError(
-                    {
-                        self.ordering_param: [
-                            f"Unknown ordering field(s) {', '.join(unknown)}; valid: "
-                            f"{', '.join(valid)} (prefix '-' for descending)."
-                        ]
-                    }
+                raise parameter_error(
+                    self.ordering_param,
+                    f"Unknown ordering field(s) {', '.join(unknown)}; valid: "
+                    f"{', '.join(valid)} (prefix '-' for descending).",
+                    valid=[p for name in valid for p in (name, f"-{name}")],
                 )
         return super().get_ordering(request, queryset, view)
+
+    def filter_queryset(self, request, queryset, view):
+        """Order as asked, a vocabulary field in its vocabulary's order (``?ordering=phase``:
+        preparation, medication session, integration), not alphabetically."""
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        return queryset.order_by(*vocabulary_order_by(queryset.model, ordering))
 
 
 class CompoundFilterSet(django_filters.FilterSet):

@@ -1,11 +1,32 @@
 """Page-number pagination with strict, explained validation of page and page_size."""
 
 from django.core.paginator import InvalidPage
+from drf_spectacular.plumbing import append_meta
 from rest_framework import pagination
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
+
+from api.exceptions import parameter_error
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# What ``page`` accepts besides a number: the last page, whatever its number.
+LAST_PAGE_STRINGS = ("last",)
+
+
+def page_parameter() -> dict:
+    """The OpenAPI description and schema of ``page``, wherever it is accepted: a number from 1
+    or ``last`` (so a generated client may send either)."""
+    return {
+        "description": "Page number, from 1, or `last` for the last page; a page past the end is "
+        "a 404 that names the last page.",
+        "schema": {
+            "oneOf": [
+                {"type": "integer", "minimum": 1},
+                {"type": "string", "enum": list(LAST_PAGE_STRINGS)},
+            ]
+        },
+        "examples": {"first": {"value": 1}, "last": {"value": LAST_PAGE_STRINGS[0]}},
+    }
 
 
 def _positive_int(name: str, raw: str) -> int:
@@ -14,7 +35,7 @@ def _positive_int(name: str, raw: str) -> int:
     except (TypeError, ValueError):
         value = 0
     if value < 1 or str(value) != raw.strip():
-        raise ValidationError({name: [f"Must be a positive integer; got {raw!r}."]})
+        raise parameter_error(name, f"Must be a positive integer; got {raw!r}.")
     return value
 
 
@@ -24,6 +45,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = DEFAULT_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+    last_page_strings = LAST_PAGE_STRINGS
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
@@ -58,9 +80,34 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 )
                 parameter["schema"] = {"type": "integer", "minimum": 1}
             elif parameter["name"] == self.page_query_param:
-                parameter["description"] = (
-                    "Page number, from 1 (or 'last'); a page past the end is a 404 that names the "
-                    "last page."
-                )
-                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter.update(page_parameter())
         return parameters
+
+    def get_paginated_response_schema(self, schema):
+        """DRF's page envelope with every key required (each is always sent) and ``next`` and
+        ``previous`` nullable in the form of the document's OpenAPI version."""
+
+        def link(description: str, page: int) -> dict:
+            return append_meta(
+                {"type": "string", "format": "uri"},
+                {
+                    "nullable": True,
+                    "description": description,
+                    "example": f"https://api.example.org/api/v1/compounds/?page={page}",
+                },
+            )
+
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Rows on all pages together.",
+                },
+                "next": link("The next page's URL; null on the last page.", 3),
+                "previous": link("The previous page's URL; null on the first page.", 1),
+                "results": schema,
+            },
+        }

@@ -8,6 +8,7 @@ from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
 
+from corsheaders.defaults import default_headers as cors_default_headers
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -105,6 +106,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Outside every layer that can answer an error under /api/: each one is a problem.
+    "infra.middleware.ProblemDetailsMiddleware",
     "infra.middleware.RequestBoundsMiddleware",
     "infra.throttling.ThrottleMiddleware",
     "infra.caching.ApiCacheMiddleware",
@@ -248,6 +251,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # Accept: application/problem+json reads as a JSON client, never a 406 (see api.negotiation).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.ProblemAwareNegotiation",
 }
 
 # Requests per client address under /api/, e.g. "600/minute"; "off" disables throttling. Clients
@@ -295,16 +300,32 @@ API_CACHE_TIMEOUT = env_int("API_CACHE_TIMEOUT", default=3600, minimum=1)
 API_CACHE_LOCAL_BYTES = env_int("API_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024, minimum=0)
 # max-age clients may reuse an answer without asking; 0 means revalidate every time by ETag.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", default=0)
+# Seconds a CDN or browser may keep serving its last answer while the service is down or failing
+# (Cache-Control stale-if-error, RFC 5861); 0 leaves it out. See infra.caching.cache_control.
+API_CACHE_STALE_IF_ERROR = env_int("API_CACHE_STALE_IF_ERROR", default=86400)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Psychoplastogen Therapy Guidance API",
     "DESCRIPTION": (
         "Citation-backed guidance on pairing psychotherapy with psychoplastogen treatment "
         "(psilocybin, ketamine, MDMA, LSD), from Jones JL (2025), Front. Psychiatry 16:1565852, "
-        "doi:10.3389/fpsyt.2025.1565852, and its references. Read only. Errors are JSON: "
-        '`{"detail": "..."}` or an object keyed by parameter. **Not medical advice.**'
+        "doi:10.3389/fpsyt.2025.1565852, and its references. Read only. Every error is "
+        "RFC 9457 `application/problem+json`: `type` (a URI, served under /api/problems/), "
+        "`title`, `status`, `detail` and `instance`, and for query parameters `errors`, each with "
+        "the `parameter`, a `message` and the `valid` values when known. **Not medical advice.**"
+        "\n\nThe content restates the article and its references under the article's licence, "
+        "CC BY 4.0, with credit to them; the service's code is under the MIT licence."
     ),
     "VERSION": "1.0.0",
+    # OpenAPI 3.1: schemas are JSON Schema, so a nullable value (a reference included) is valid
+    # JSON Schema for validators and code generators alike; 3.0's `nullable` beside an `allOf`
+    # is not.
+    "OAS_VERSION": "3.1.0",
+    # Relative: the API is wherever this document is served from (the paths start at /api/v1/).
+    "SERVERS": [{"url": "/", "description": "This service: the host serving this document."}],
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+    # The project has no e-mail address or public repository URL yet: add "url" here once it has.
+    "CONTACT": {"name": "Psychoplastogen Therapy Guidance API maintainers"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -323,12 +344,30 @@ SPECTACULAR_SETTINGS = {
         {"name": "safety-statements", "description": "Cited safety statements."},
         {"name": "references", "description": "The sources behind every statement."},
         {"name": "recommendations", "description": "Phased psychotherapy plans."},
+        {
+            "name": "vocabularies",
+            "description": "What each fixed value (phase, strength, certainty...) means, and its "
+            "order.",
+        },
+        {
+            "name": "export",
+            "description": "Everything the API serves in one document, to start a local copy.",
+        },
+        {
+            "name": "changes",
+            "description": "What changed since a content version, to keep a local copy in sync.",
+        },
         {"name": "meta", "description": "Entry point, content version and provenance."},
     ],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema_vocabularies.describe_vocabulary_enums",
         "api.schema.document_errors_and_examples",
-        "api.schema.document_slug_enums",
+        "api.schema.document_slug_parameters",
+        "api.schema.document_page_parameters",
+        "api.schema.document_public_access",
+        # Last: the hooks above write some schemas by hand.
+        "api.schema.document_nullable_as_json_schema",
     ],
     "ENUM_NAME_OVERRIDES": {
         "TreatmentPhaseEnum": "modalities.models.TreatmentPhase",
@@ -340,6 +379,8 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "guidance.grading.Kind",
         "SafetyKindEnum": "guidance.models.SafetyKind",
         "WarningKindEnum": "guidance.recommendations.WARNING_KINDS",
+        "EvidenceLevelEnum": "api.serializers.plans.EVIDENCE_LEVELS",
+        "StrengthEnum": "guidance.models.GuidanceStrength",
         "VerdictEnum": "guidance.recommendations.Verdict",
         "DirectionEnum": "guidance.grading.Direction",
         "CompoundClassEnum": "compounds.models.CompoundClass",
@@ -350,6 +391,12 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# A script revalidating by itself sends If-None-Match or If-Modified-Since, which are not
+# CORS-safelisted: the preflight must allow them (a browser's own HTTP cache needs no preflight).
+CORS_ALLOW_HEADERS = [*cors_default_headers, "if-none-match", "if-modified-since"]
+# Response headers a script may read besides the safelisted ones (Last-Modified is safelisted,
+# named anyway so the list says what the API offers): validators, and when to come back.
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After", "RateLimit", "RateLimit-Policy"]
 
 # Where the content loader reads the article's structured content from, and in which order:
 # each file may cite rows loaded by the files before it.

@@ -49,7 +49,7 @@ class EvidenceType(models.TextChoices):
 
 # The years a reference may have (database constraint, validators and the API's year filter).
 YEAR_RANGE = (1800, 2100)
-CITATION_COLUMNS = ("id", "seed_number", "authors", "year", "doi", "evidence_type")
+CITATION_COLUMNS = ("id", "seed_number", "authors", "title", "year", "doi", "evidence_type")
 # The one order of references, everywhere: the article's numbered references by number, then the
 # sources outside its list (the article itself, later additions) in the order they were added.
 CITATION_ORDER = (models.F("seed_number").asc(nulls_last=True), "id")
@@ -153,6 +153,13 @@ class Reference(ContentModel):
     def doi_url(self) -> str | None:
         """Return the DOI as a resolvable link, or None."""
         return f"{DOI_RESOLVER}{self.doi}" if self.doi else None
+
+    @property
+    def lookup_key(self) -> str:
+        """Return what the API addresses this reference by: its seed number, so that
+        ``/references/90/`` is the article's reference (90), else (the article itself, outside
+        sources) its DOI; the database id is never shown, as it is one off the seed numbers."""
+        return str(self.seed_number) if self.seed_number is not None else self.doi
 
     def natural_key(self) -> str:
         """Return the key fixtures cite this reference by: 'seed:75' or 'doi:10.x/y'."""

@@ -24,6 +24,12 @@ class GuidanceStrength(models.TextChoices):
     INFERRED = "inferred", "Inferred from what the sources say a technique targets"
 
 
+def _in_sentence(name: str) -> str:
+    """Return a name as written inside a sentence: 'Alcohol use disorder' -> 'alcohol use
+    disorder', while acronyms keep their capitals ('PTSD', 'MDMA')."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
 class PublicationStatus(models.TextChoices):
     """Whether a guidance row may be shown to the public and used in plans."""
 
@@ -144,6 +150,28 @@ class Guidance(ContentModel):
             str(part) for part in (self.disorder, self.compound, self.profile_factor) if part
         )
         return f"{self.modality} in {self.get_phase_display().lower()} — {scope or 'general'}"
+
+    @property
+    def name(self) -> str:
+        """Return a readable name, e.g. 'Motivational enhancement therapy in the integration
+        phase, for alcohol use disorder with ketamine'.
+
+        Guidance has no name of its own, yet the API links to a row as every other resource is
+        linked to, by slug, name and URL; this is the one place the name is made. It reads the
+        modality, disorder, compound and profile factor, which every query for guidance selects.
+        """
+        scope = [
+            f"{word} {_in_sentence(part.name)}"
+            for word, part in (
+                ("for", self.disorder),
+                ("with", self.compound),
+                ("given", self.profile_factor),
+            )
+            if part is not None
+        ]
+        phase = TreatmentPhase(self.phase).label.lower()
+        where = " ".join(scope) or "for any disorder and compound"
+        return f"{self.modality.name} in the {phase} phase, {where}"
 
     def publish(self, *, reviewer=None) -> None:
         """Mark the row published now, by ``reviewer`` (None for the fixture loader)."""

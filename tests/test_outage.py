@@ -169,8 +169,9 @@ def test_the_api_answers_503_while_postgresql_is_down_and_recovers_without_a_res
         for url in ["/api/v1/compounds/", "/api/v1/recommendations/?disorder=ptsd&compound=mdma"]:
             status, headers, body = get(f"{base}{url}")
             assert status == 503, body
-            assert headers["Content-Type"] == "application/json"
-            assert body == {"detail": "The database is unavailable; try again in a few seconds."}
+            assert headers["Content-Type"] == "application/problem+json"
+            assert body["type"] == "/api/problems/database-unavailable/"
+            assert body["detail"] == "The database is unavailable; try again in a few seconds."
             assert headers["Retry-After"] == "5"
         assert get(f"{base}/healthz")[0] == 200
         status, _, body = get(f"{base}/readyz")

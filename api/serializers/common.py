@@ -1,35 +1,195 @@
-"""What every resource's serializers share: citations, cited statements and related-row links.
+"""What every resource's serializers share: the shapes each concept has wherever it is shown.
 
-Every statement is shown with its references (seed number, short citation, DOI, evidence type),
-so a caller never needs a second request to know what a claim rests on.
+One shape per concept, on every endpoint:
+
+- a row of another resource is linked as ``{slug, name, url}`` (``LinkSerializer``), never by a bare
+  slug nor without its URL;
+- a citation is ``CITATION_FIELDS``, wherever a statement cites a reference, and a reference is
+  addressed by its seed number (``/references/90/`` is the article's reference (90)), else by DOI;
+- a cited statement other than a resource's own is ``{text, references, provenance, locator}``,
+  or null as a whole where the sources are silent;
+- treatment phases are a list, in treatment order, of ``{phase, label, ...}`` (``phase_list``);
+- an absent value is null, never "" (``NullableModelSerializer`` and the ``Optional`` fields).
 """
 
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from django.db import models
 from django.db.models import Manager
+from django.utils.http import RFC3986_SUBDELIMS
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from compounds.models import Compound, Mechanism
 from content.models import Provenance, Statement
 from content.text import lines
-from disorders.models import Disorder, ProfileFactor
 from evidence.models import Reference
-from modalities.models import Modality
+from modalities.models import TreatmentPhase
 
-# The one definition of a citation: what a statement shows of each reference it cites.
-CITATION_FIELDS = ("id", "seed_number", "short_citation", "doi", "evidence_type", "url")
+# The one definition of a citation: what a statement shows of each reference it cites. ``url`` is
+# the reference on this API, ``doi_url`` the publisher's copy; there is no database id.
+CITATION_FIELDS = (
+    "seed_number",
+    "short_citation",
+    "title",
+    "year",
+    "doi",
+    "doi_url",
+    "url",
+    "evidence_type",
+)
+# The characters Django's reverse() leaves unquoted in a URL; the fast citation links match it.
+_URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
+
+
+# --- Absent values are null ----------------------------------------------------------------------
+
+
+class _NullWhenEmpty:
+    """Show an empty value ("") as null, so a client tests one value for 'there is none'."""
+
+    def __init__(self, **kwargs):
+        kwargs["allow_null"] = True
+        kwargs.pop("allow_blank", None)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value in ("", None):
+            return None
+        return super().to_representation(value)
+
+
+class OptionalCharField(_NullWhenEmpty, serializers.CharField):
+    """Text that may be absent: null, never ""."""
+
+
+class OptionalURLField(_NullWhenEmpty, serializers.URLField):
+    """A URL that may be absent: null, never ""."""
+
+
+class OptionalChoiceField(_NullWhenEmpty, serializers.ChoiceField):
+    """A value of a vocabulary that may be absent: null, never ""."""
+
+
+class NullableModelSerializer(serializers.ModelSerializer):
+    # A ModelSerializer whose optional text fields (``blank=True`` in the model, where the
+    # database stores "" for 'none') are shown as null, and documented as nullable. (A comment,
+    # not a docstring: the OpenAPI document would give it as every subclass's description.)
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if model_field.blank and isinstance(model_field, models.CharField | models.TextField):
+            if "choices" in kwargs:
+                field_class = OptionalChoiceField
+            elif issubclass(field_class, serializers.URLField):
+                field_class = OptionalURLField
+            else:
+                field_class = OptionalCharField
+        return field_class, kwargs
+
+
+# --- Links to other resources --------------------------------------------------------------------
+
+
+class LinkSerializer(serializers.Serializer):
+    """Another resource's row as every response links to it: slug, readable name and URL.
+
+    Subclasses name the resource's detail view (and so the component in the OpenAPI document).
+    """
+
+    view_name: str
+
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, row) -> str:
+        # A plan or the matrix links the same few rows over and over: reverse each once.
+        cache = self.context.setdefault("_links", {})
+        key = (self.view_name, row.slug)
+        if key not in cache:
+            cache[key] = reverse(
+                self.view_name, kwargs={"slug": row.slug}, request=self.context.get("request")
+            )
+        return cache[key]
+
+
+class CompoundLinkSerializer(LinkSerializer):
+    """A compound."""
+
+    view_name = "compound-detail"
+
+
+class MechanismLinkSerializer(LinkSerializer):
+    """A mechanism of neuroplasticity."""
+
+    view_name = "mechanism-detail"
+
+
+class DisorderLinkSerializer(LinkSerializer):
+    """A disorder."""
+
+    view_name = "disorder-detail"
+
+
+class ModalityLinkSerializer(LinkSerializer):
+    """A psychotherapy modality."""
+
+    view_name = "modality-detail"
+
+
+class ProfileFactorLinkSerializer(LinkSerializer):
+    """A clinical-profile factor."""
+
+    view_name = "profilefactor-detail"
+
+
+class GuidanceLinkSerializer(LinkSerializer):
+    """A guidance row; its name is made from its modality, phase and scope."""
+
+    view_name = "guidance-detail"
 
 
 def link(view_name: str) -> serializers.HyperlinkedIdentityField:
-    """The URL of a row's detail, looked up by slug."""
+    """The URL of a row's own detail, looked up by slug."""
     return serializers.HyperlinkedIdentityField(view_name=view_name, lookup_field="slug")
 
 
-class CitationSerializer(serializers.ModelSerializer):
-    """A reference as it is cited by a statement (documents ``CitationsField``)."""
+# --- Citations -----------------------------------------------------------------------------------
 
-    short_citation = serializers.CharField(read_only=True)
-    url = serializers.HyperlinkedIdentityField(view_name="reference-detail", lookup_url_kwarg="key")
+
+class ReferenceURLField(serializers.HyperlinkedIdentityField):
+    """A reference's URL on this API: by its seed number where it has one, else by its DOI."""
+
+    def __init__(self, **kwargs):
+        super().__init__(view_name="reference-detail", lookup_url_kwarg="key", **kwargs)
+
+    def get_url(self, obj: Reference, view_name, request, format):
+        return reverse(view_name, kwargs={"key": obj.lookup_key}, request=request, format=format)
+
+
+def reference_url(prefix: str, reference: Reference) -> str:
+    """A reference's URL under the references list's URL, as ReferenceURLField builds it."""
+    return f"{prefix}{quote(reference.lookup_key, safe=_URL_SAFE)}/"
+
+
+class CitationSerializer(NullableModelSerializer):
+    """A reference as a statement cites it (documents ``CitationsField``)."""
+
+    short_citation = serializers.CharField(read_only=True, help_text="'Surname (year)'.")
+    seed_number = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Its number in the article's reference list, as the article cites it: 90 is "
+        "'(90)'; null for the article itself and sources outside its list.",
+    )
+    doi_url = serializers.URLField(read_only=True, allow_null=True, help_text="The DOI, resolved.")
+    url = ReferenceURLField(
+        help_text="This reference on this API: by seed number, else (no seed number) by DOI."
+    )
 
     class Meta:
         model = Reference
@@ -60,11 +220,14 @@ class CitationsField(serializers.Field):
             entry = cache.get(ref.pk)
             if entry is None:
                 entry = cache[ref.pk] = {
-                    name: f"{prefix}{ref.pk}/" if name == "url" else getattr(ref, name)
+                    name: reference_url(prefix, ref) if name == "url" else getattr(ref, name)
                     for name in CITATION_FIELDS
                 }
             shown.append(entry)
         return shown
+
+
+# --- Cited statements ----------------------------------------------------------------------------
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -79,7 +242,7 @@ class LinesField(serializers.Field):
         return lines(value or "")
 
 
-class ProvenanceField(serializers.ChoiceField):
+class ProvenanceField(OptionalChoiceField):
     """Who states a statement; null where there is no statement (its text is empty)."""
 
     def __init__(self, **kwargs):
@@ -90,10 +253,7 @@ class ProvenanceField(serializers.ChoiceField):
             "part that supports the claim) or `editorial` (an editor's inference; the locator "
             "gives the reasoning).",
         )
-        super().__init__(choices=Provenance.choices, allow_null=True, read_only=True, **kwargs)
-
-    def to_representation(self, value):
-        return value or None
+        super().__init__(choices=Provenance.choices, read_only=True, **kwargs)
 
 
 def locator_field(**kwargs) -> LinesField:
@@ -108,19 +268,34 @@ def locator_field(**kwargs) -> LinesField:
 
 
 class StatementSerializer(serializers.Serializer):
-    """A cited statement; ``text`` is null where the sources are silent."""
+    """A cited statement: its text, the references it rests on, who states it and where.
 
-    text = serializers.CharField(allow_null=True)
+    Shown as null as a whole where the sources are silent (the field is empty). Silence carries
+    no provenance of its own: the loader and admin check who states a statement only when there is
+    text, and a silence the sources themselves note is written as text and cited like any other.
+    """
+
+    text = serializers.CharField()
     references = CitationsField()
     provenance = ProvenanceField()
     locator = locator_field()
 
 
-def statement(obj, declared: Statement, context: dict) -> dict:
-    """Serialize one statement of ``obj`` with its references, provenance and locator."""
+SILENT = "Null where the sources say nothing on it."
+
+
+def statement(obj, declared: Statement, context: dict) -> dict | None:
+    """Serialize one statement of ``obj``; None where its text is empty (the sources are silent).
+
+    A provenance or locator left on an empty statement is dropped with it: it is checked only
+    alongside text, so it cannot be shown as a claim about the sources.
+    """
+    text = getattr(obj, declared.text)
+    if not text:
+        return None
     return StatementSerializer(
         {
-            "text": getattr(obj, declared.text) or None,
+            "text": text,
             "references": getattr(obj, declared.references).all(),
             "provenance": getattr(obj, declared.provenance),
             "locator": getattr(obj, declared.locator),
@@ -129,41 +304,29 @@ def statement(obj, declared: Statement, context: dict) -> dict:
     ).data
 
 
-class CompoundSummarySerializer(serializers.ModelSerializer):
-    url = link("compound-detail")
-
-    class Meta:
-        model = Compound
-        fields = ["slug", "name", "url"]
+# --- Treatment phases ----------------------------------------------------------------------------
 
 
-class MechanismSummarySerializer(serializers.ModelSerializer):
-    url = link("mechanism-detail")
+class PhaseSerializer(serializers.Serializer):
+    """A treatment phase: its value and its label. Every list of phases holds these, in treatment
+    order, with what each phase holds in that place (its guidance, its top item...)."""
 
-    class Meta:
-        model = Mechanism
-        fields = ["slug", "name", "level", "url"]
-
-
-class DisorderSummarySerializer(serializers.ModelSerializer):
-    url = link("disorder-detail")
-
-    class Meta:
-        model = Disorder
-        fields = ["slug", "name", "url"]
+    phase = serializers.ChoiceField(choices=TreatmentPhase.choices)
+    label = serializers.CharField(help_text="The phase's name, e.g. 'Medication session'.")
 
 
-class ModalitySummarySerializer(serializers.ModelSerializer):
-    url = link("modality-detail")
+def phase_list(phases: Iterable[str], **holds) -> list[dict]:
+    """Return phases in treatment order as ``{phase, label, **what each holds}``.
 
-    class Meta:
-        model = Modality
-        fields = ["slug", "name", "url"]
-
-
-class ProfileFactorSummarySerializer(serializers.ModelSerializer):
-    url = link("profilefactor-detail")
-
-    class Meta:
-        model = ProfileFactor
-        fields = ["slug", "name", "url"]
+    ``holds`` maps a key to a function of the phase (e.g. ``guidance=lambda phase: rows[phase]``).
+    """
+    wanted = set(phases)
+    return [
+        {
+            "phase": phase.value,
+            "label": phase.label,
+            **{key: of(phase) for key, of in holds.items()},
+        }
+        for phase in TreatmentPhase
+        if phase.value in wanted
+    ]

@@ -4,14 +4,21 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.common import (
+    SILENT,
     CitationsField,
-    CompoundSummarySerializer,
-    MechanismSummarySerializer,
+    CompoundLinkSerializer,
+    MechanismLinkSerializer,
+    NullableModelSerializer,
+    OptionalCharField,
     ProvenanceField,
+    StatementSerializer,
     link,
     locator_field,
+    statement,
 )
 from compounds.models import Compound, CompoundMechanism, Mechanism, MechanismLevel
+
+PLASTICITY_STATEMENT = next(s for s in Compound.STATEMENTS if s.prefix == "plasticity")
 
 
 class OnsetSerializer(serializers.Serializer):
@@ -40,13 +47,11 @@ class PlasticitySerializer(serializers.Serializer):
         help_text="How long the window stays open, in hours, where a source states it; null "
         "otherwise (see window_duration_note).",
     )
-    window_duration_note = serializers.CharField(
-        source="plasticity_window_duration_note", allow_null=True
+    window_duration_note = OptionalCharField(source="plasticity_window_duration_note")
+    statement = serializers.SerializerMethodField(
+        help_text="What the sources say about plasticity after one dose, with its references. "
+        + SILENT
     )
-    statement = serializers.CharField(source="plasticity_statement", allow_null=True)
-    references = CitationsField(source="plasticity_window_references")
-    provenance = ProvenanceField(source="plasticity_provenance")
-    locator = locator_field(source="plasticity_locator")
 
     @extend_schema_field(OnsetSerializer(allow_null=True))
     def get_onset_hours(self, compound: Compound) -> dict | None:
@@ -54,17 +59,15 @@ class PlasticitySerializer(serializers.Serializer):
             return None
         return OnsetSerializer(compound).data
 
-    def to_representation(self, compound: Compound) -> dict:
-        data = super().to_representation(compound)
-        for key in ("window_duration_note", "statement"):
-            data[key] = data[key] or None
-        return data
+    @extend_schema_field(StatementSerializer(allow_null=True))
+    def get_statement(self, compound: Compound) -> dict | None:
+        return statement(compound, PLASTICITY_STATEMENT, self.context)
 
 
-class CompoundMechanismSerializer(serializers.ModelSerializer):
+class CompoundMechanismSerializer(NullableModelSerializer):
     """A mechanism as one compound engages it, with its own evidence."""
 
-    mechanism = MechanismSummarySerializer()
+    mechanism = MechanismLinkSerializer()
     references = CitationsField()
     provenance = ProvenanceField()
     locator = locator_field()
@@ -74,10 +77,10 @@ class CompoundMechanismSerializer(serializers.ModelSerializer):
         fields = ["mechanism", "evidence_basis", "summary", "references", "provenance", "locator"]
 
 
-class MechanismCompoundSerializer(serializers.ModelSerializer):
+class MechanismCompoundSerializer(NullableModelSerializer):
     """A compound that engages a mechanism, with the evidence for the link."""
 
-    compound = CompoundSummarySerializer()
+    compound = CompoundLinkSerializer()
     references = CitationsField()
     provenance = ProvenanceField()
     locator = locator_field()
@@ -94,7 +97,9 @@ class MechanismsByLevelSerializer(serializers.Serializer):
     behavioral = CompoundMechanismSerializer(many=True)
 
 
-class CompoundListSerializer(serializers.ModelSerializer):
+class CompoundListSerializer(NullableModelSerializer):
+    """A psychoplastogen: its class, other names and what the sources say of it."""
+
     synonyms = serializers.ListField(child=serializers.CharField(), source="synonym_list")
     provenance = ProvenanceField()
     url = link("compound-detail")
@@ -133,7 +138,9 @@ class CompoundDetailSerializer(CompoundListSerializer):
         return MechanismsByLevelSerializer(by_level, context=self.context).data
 
 
-class MechanismListSerializer(serializers.ModelSerializer):
+class MechanismListSerializer(NullableModelSerializer):
+    """A mechanism of neuroplasticity at one level of brain organization."""
+
     provenance = ProvenanceField()
     url = link("mechanism-detail")
 

@@ -3,18 +3,26 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers.common import DisorderSummarySerializer, StatementSerializer, link, statement
-from api.serializers.guidance import GuidanceGroupSerializer
-from compounds.models import Compound
+from api.serializers.common import (
+    SILENT,
+    DisorderLinkSerializer,
+    NullableModelSerializer,
+    StatementSerializer,
+    link,
+    statement,
+)
+from api.serializers.guidance import GuidanceGroupSerializer, guidance_groups
 from disorders.models import Disorder
-from guidance.models import Guidance
-from modalities.models import by_phase
 
 STATEMENTS = {declared.text: declared for declared in Disorder.STATEMENTS}
 
 
-class DisorderListSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+class DisorderListSerializer(NullableModelSerializer):
+    """A disorder the article discusses, within its category and any broader disorder."""
+
+    parent = DisorderLinkSerializer(
+        allow_null=True, help_text="The broader disorder whose guidance also applies here."
+    )
     url = link("disorder-detail")
 
     class Meta:
@@ -23,14 +31,20 @@ class DisorderListSerializer(serializers.ModelSerializer):
 
 
 class DisorderDetailSerializer(DisorderListSerializer):
-    parent = DisorderSummarySerializer(allow_null=True)
-    subtypes = DisorderSummarySerializer(many=True)
-    habitual_patterns = serializers.SerializerMethodField()
-    plasticity_risk = serializers.SerializerMethodField()
-    evidence_summary = serializers.SerializerMethodField()
-    guidance = serializers.SerializerMethodField(
-        help_text="This disorder's guidance, grouped by compound (null first: any compound) "
-        "and then by phase."
+    subtypes = DisorderLinkSerializer(many=True)
+    habitual_patterns = serializers.SerializerMethodField(
+        help_text=f"The habitual patterns that characterize it. {SILENT}"
+    )
+    plasticity_risk = serializers.SerializerMethodField(
+        help_text=f"How plasticity can entrench it (maladaptive plasticity). {SILENT}"
+    )
+    evidence_summary = serializers.SerializerMethodField(
+        help_text="What the sources offer on psychoplastogen treatment of it, including when "
+        "they offer nothing."
+    )
+    guidance_by_compound = serializers.SerializerMethodField(
+        help_text="This disorder's guidance, grouped by compound (null first: any compound), "
+        "then by phase in treatment order."
     )
 
     class Meta(DisorderListSerializer.Meta):
@@ -40,26 +54,22 @@ class DisorderDetailSerializer(DisorderListSerializer):
             "habitual_patterns",
             "plasticity_risk",
             "evidence_summary",
-            "guidance",
+            "guidance_by_compound",
         ]
 
-    @extend_schema_field(StatementSerializer)
-    def get_habitual_patterns(self, disorder: Disorder) -> dict:
+    @extend_schema_field(StatementSerializer(allow_null=True))
+    def get_habitual_patterns(self, disorder: Disorder) -> dict | None:
         return statement(disorder, STATEMENTS["habitual_patterns"], self.context)
 
-    @extend_schema_field(StatementSerializer)
-    def get_plasticity_risk(self, disorder: Disorder) -> dict:
+    @extend_schema_field(StatementSerializer(allow_null=True))
+    def get_plasticity_risk(self, disorder: Disorder) -> dict | None:
         return statement(disorder, STATEMENTS["plasticity_risk"], self.context)
 
     @extend_schema_field(StatementSerializer)
-    def get_evidence_summary(self, disorder: Disorder) -> dict:
+    def get_evidence_summary(self, disorder: Disorder) -> dict | None:
         return statement(disorder, STATEMENTS["evidence_summary"], self.context)
 
     @extend_schema_field(GuidanceGroupSerializer(many=True))
-    def get_guidance(self, disorder: Disorder) -> list:
-        by_compound: dict[Compound | None, list[Guidance]] = {}
-        for row in disorder.guidance.all():
-            by_compound.setdefault(row.compound, []).append(row)
-        order = sorted(by_compound, key=lambda c: (c is not None, c.name if c else ""))
-        groups = [{"compound": c, "phases": by_phase(by_compound[c])} for c in order]
+    def get_guidance_by_compound(self, disorder: Disorder) -> list:
+        groups = guidance_groups(disorder.guidance.all())
         return GuidanceGroupSerializer(groups, many=True, context=self.context).data

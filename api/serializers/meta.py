@@ -4,9 +4,12 @@ from rest_framework import serializers
 
 
 class SourceSerializer(serializers.Serializer):
+    """The article the content comes from; ``url`` is its record on this API, as a citation's."""
+
     citation = serializers.CharField()
     doi = serializers.CharField()
-    url = serializers.URLField()
+    doi_url = serializers.URLField(help_text="The DOI, resolved: the article at its publisher.")
+    url = serializers.URLField(help_text="The article's reference on this API, by its DOI.")
     licence = serializers.CharField()
 
 

@@ -5,21 +5,29 @@ from rest_framework import serializers
 
 from api.serializers.common import (
     CitationsField,
-    DisorderSummarySerializer,
+    DisorderLinkSerializer,
+    NullableModelSerializer,
+    PhaseSerializer,
     ProvenanceField,
     link,
     locator_field,
+    phase_list,
 )
 from api.serializers.guidance import GuidanceDetailSerializer
-from modalities.models import Modality, TreatmentPhase
+from modalities.models import Modality
 
 
-class ModalityListSerializer(serializers.ModelSerializer):
-    phases = serializers.ListField(
-        child=serializers.ChoiceField(choices=TreatmentPhase.choices),
-        help_text="Treatment phases the modality serves, in treatment order.",
+class ModalityListSerializer(NullableModelSerializer):
+    """A psychotherapy approach that can guide the window a psychoplastogen opens."""
+
+    phases = serializers.SerializerMethodField(
+        help_text="The treatment phases the modality serves, in treatment order."
     )
     url = link("modality-detail")
+
+    @extend_schema_field(PhaseSerializer(many=True))
+    def get_phases(self, modality: Modality) -> list[dict]:
+        return phase_list(modality.phases)
 
     class Meta:
         model = Modality
@@ -50,8 +58,8 @@ class ModalityDetailSerializer(ModalityListSerializer):
             "guidance",
         ]
 
-    @extend_schema_field(DisorderSummarySerializer(many=True))
+    @extend_schema_field(DisorderLinkSerializer(many=True))
     def get_disorders(self, modality: Modality) -> list:
         disorders = {row.disorder for row in modality.guidance.all() if row.disorder}
         ordered = sorted(disorders, key=lambda d: d.name)
-        return DisorderSummarySerializer(ordered, many=True, context=self.context).data
+        return DisorderLinkSerializer(ordered, many=True, context=self.context).data

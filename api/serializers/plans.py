@@ -1,42 +1,66 @@
 """A recommendation plan: ranked, explained items by phase, with the warnings that apply."""
 
-from dataclasses import asdict
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
-from api.serializers.common import CitationsField, ProvenanceField, locator_field
+from api.serializers.common import (
+    CitationsField,
+    CompoundLinkSerializer,
+    DisorderLinkSerializer,
+    GuidanceLinkSerializer,
+    ModalityLinkSerializer,
+    OptionalCharField,
+    PhaseSerializer,
+    ProfileFactorLinkSerializer,
+    ProvenanceField,
+    locator_field,
+    phase_list,
+)
 from api.serializers.compounds import PlasticitySerializer
 from api.serializers.grading import CertaintyField
+from evidence.models import EvidenceType
 from guidance.grading import Direction, Kind
-from guidance.models import Severity
+from guidance.models import GuidanceStrength, Severity
 from guidance.recommendations import (
     CERTAINTY_POINTS,
+    CONTENT_GAP,
     INHERITED_DISORDER_PENALTY,
+    NO_EVIDENCE,
     PROFILE_POINTS,
     SCORE_MAX,
     SPECIFICITY_POINTS,
     STRENGTH_POINTS,
     WARNING_KINDS,
+    PlanWarning,
     Specificity,
     Verdict,
 )
 from modalities.models import TreatmentPhase
 
+# What a plan's (and a matrix cell's) evidence level can be: the strongest evidence type behind
+# the guidance specific to the disorder and compound, or 'none' when there is no such guidance.
+EVIDENCE_LEVELS = [
+    *EvidenceType.choices,
+    (NO_EVIDENCE, "No guidance specific to this disorder and compound"),
+]
 
-class NamedSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
+
+def evidence_level_field(**kwargs) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=EVIDENCE_LEVELS,
+        help_text="The strongest evidence type behind any guidance specific to this disorder and "
+        "compound, or 'none'.",
+        **kwargs,
+    )
 
 
 class ScopeSerializer(serializers.Serializer):
     """What a guidance row is scoped to; null means 'any'."""
 
-    disorder = serializers.SlugField(allow_null=True, source="disorder.slug", default=None)
-    compound = serializers.SlugField(allow_null=True, source="compound.slug", default=None)
-    profile_factor = serializers.SlugField(
-        allow_null=True, source="profile_factor.slug", default=None
-    )
+    disorder = DisorderLinkSerializer(allow_null=True)
+    compound = CompoundLinkSerializer(allow_null=True)
+    profile_factor = ProfileFactorLinkSerializer(allow_null=True)
 
 
 def _points(table: dict) -> str:
@@ -51,9 +75,10 @@ class ScoreComponentsSerializer(serializers.Serializer):
         help_text=f"What the leading row is scoped to: {_points(SPECIFICITY_POINTS)}; "
         f"{INHERITED_DISORDER_PENALTY} less when the row belongs to a broader disorder."
     )
-    profile = serializers.IntegerField(
+    profile_factor = serializers.IntegerField(
+        source="profile",
         help_text=f"{PROFILE_POINTS} when any guidance behind the item was chosen for one of the "
-        "given factors, else 0."
+        "given profile factors, else 0.",
     )
     strength = serializers.IntegerField(
         help_text=f"How the leading row is supported: {_points(STRENGTH_POINTS)}."
@@ -65,9 +90,13 @@ class ScoreComponentsSerializer(serializers.Serializer):
 
 
 class SupportingGuidanceSerializer(serializers.Serializer):
-    """Another guidance row recommending the same modality in the same phase."""
+    """Another guidance row recommending the same modality in the same phase, and how it matched."""
 
     slug = serializers.SlugField(source="guidance.slug")
+    name = serializers.CharField(source="guidance.name")
+    url = serializers.HyperlinkedRelatedField(
+        view_name="guidance-detail", lookup_field="slug", source="guidance", read_only=True
+    )
     specificity = serializers.ChoiceField(choices=Specificity.choices)
     scope = ScopeSerializer(source="guidance")
     rationale = serializers.CharField(source="guidance.rationale")
@@ -79,7 +108,9 @@ class SupportingGuidanceSerializer(serializers.Serializer):
 
 
 class RecommendationItemSerializer(serializers.Serializer):
-    modality = NamedSerializer()
+    """One modality in one phase, led by its best-scoring guidance row."""
+
+    modality = ModalityLinkSerializer()
     phase = serializers.ChoiceField(choices=TreatmentPhase.choices)
     score = serializers.IntegerField(help_text="The sum of score_components.")
     score_components = ScoreComponentsSerializer(source="components")
@@ -88,13 +119,19 @@ class RecommendationItemSerializer(serializers.Serializer):
         choices=Specificity.choices,
         help_text="What the leading guidance row matched on.",
     )
-    inherited_from = NamedSerializer(
+    inherited_from = DisorderLinkSerializer(
         source="lead.inherited_from",
         allow_null=True,
         help_text="The broader disorder whose guidance this is, when not the disorder asked.",
     )
-    strength = serializers.CharField(source="lead.guidance.strength")
-    guidance = serializers.SlugField(source="lead.guidance.slug")
+    leading_guidance = GuidanceLinkSerializer(
+        source="lead.guidance",
+        help_text="The guidance row that leads the item; the fields below, up to "
+        "certainty_rationale, are that row's.",
+    )
+    strength = serializers.ChoiceField(
+        choices=GuidanceStrength.choices, source="lead.guidance.strength"
+    )
     published_at = serializers.DateTimeField(
         source="lead.guidance.published_at", help_text="When the leading guidance was published."
     )
@@ -110,13 +147,13 @@ class RecommendationItemSerializer(serializers.Serializer):
     )
     direction = serializers.ChoiceField(choices=Direction.choices, source="lead.guidance.direction")
     certainty = CertaintyField(source="lead.guidance.certainty")
-    certainty_rationale = serializers.CharField(
-        source="lead.guidance.certainty_rationale", allow_null=True
+    certainty_rationale = OptionalCharField(source="lead.guidance.certainty_rationale")
+    supporting = SupportingGuidanceSerializer(
+        many=True, help_text="The other guidance rows behind the item, best first."
     )
-    supporting = SupportingGuidanceSerializer(many=True)
 
 
-class PhaseSerializer(serializers.Serializer):
+class PlanPhaseSerializer(PhaseSerializer):
     """One phase of the plan: its top approach, then every item ranked by score."""
 
     top = RecommendationItemSerializer(
@@ -128,20 +165,18 @@ class PhaseSerializer(serializers.Serializer):
     items = RecommendationItemSerializer(many=True)
 
 
-class PhasePlanSerializer(serializers.Serializer):
-    preparation = PhaseSerializer()
-    medication_session = PhaseSerializer()
-    integration = PhaseSerializer()
-
-
-def _phases(plan) -> dict:
-    return {
-        phase: {"top": plan.tops[phase], "items": items} for phase, items in plan.phases.items()
-    }
-
-
 class WarningSerializer(serializers.Serializer):
-    code = serializers.CharField()
+    """A safety statement that applies to the plan, or the service's own warning that its
+    content lacks what every plan needs (kind content_gap)."""
+
+    slug = serializers.SlugField(
+        source="code",
+        help_text="The safety statement's slug, a stable code to match on; for content_gap, the "
+        "service's own code (e.g. incomplete-plan-integration).",
+    )
+    url = serializers.SerializerMethodField(
+        help_text="The safety statement; null for content_gap, which is no safety statement."
+    )
     kind = serializers.ChoiceField(
         choices=WARNING_KINDS,
         help_text="contraindication, precaution, standard or evidence_gap (a safety statement's "
@@ -156,6 +191,15 @@ class WarningSerializer(serializers.Serializer):
         "warnings about gaps in the content."
     )
     locator = locator_field()
+
+    def get_url(self, warning: PlanWarning) -> str | None:
+        if warning.kind == CONTENT_GAP:
+            return None
+        return reverse(
+            "safetystatement-detail",
+            kwargs={"slug": warning.code},
+            request=self.context.get("request"),
+        )
 
 
 class ScoreMaxSerializer(ScoreComponentsSerializer):
@@ -189,36 +233,38 @@ class PlanSerializer(serializers.Serializer):
         "gaps), and warnings that the content lacks a minimum standard.",
     )
     disclaimer = serializers.SerializerMethodField()
-    disorder = NamedSerializer()
-    compound = NamedSerializer()
-    profile = NamedSerializer(many=True)
+    disorder = DisorderLinkSerializer()
+    compound = CompoundLinkSerializer()
+    profile_factors = ProfileFactorLinkSerializer(
+        many=True, source="profile", help_text="The clinical-profile factors asked for."
+    )
     plasticity = PlasticitySerializer(source="compound")
     score_max = serializers.SerializerMethodField(
         help_text="The highest each score component can be, and the highest score."
     )
     phases = serializers.SerializerMethodField(
-        help_text="Each phase's top approach and its items ranked by score, in treatment order."
+        help_text="Every phase, in treatment order, with its top approach and its items ranked "
+        "by score."
     )
     recommendations = RecommendationItemSerializer(
         many=True,
         help_text="Every item, in treatment order (preparation, medication session, "
         "integration) and by score within each phase: the order a plan is carried out in.",
     )
-    evidence_level = serializers.CharField(
-        help_text="The strongest evidence type behind any disorder+compound guidance, or 'none'."
-    )
+    evidence_level = evidence_level_field()
     has_pairing_evidence = serializers.BooleanField(
         help_text="Whether any guidance is specific to this disorder and compound."
     )
     content_version = serializers.SerializerMethodField()
 
-    @extend_schema_field(PhasePlanSerializer)
-    def get_phases(self, plan) -> dict:
-        return PhasePlanSerializer(_phases(plan), context=self.context).data
+    @extend_schema_field(PlanPhaseSerializer(many=True))
+    def get_phases(self, plan) -> list[dict]:
+        phases = phase_list(TreatmentPhase.values, top=plan.tops.get, items=plan.phases.get)
+        return PlanPhaseSerializer(phases, many=True, context=self.context).data
 
     @extend_schema_field(ScoreMaxSerializer)
     def get_score_max(self, plan) -> dict:
-        return {**asdict(SCORE_MAX), "total": SCORE_MAX.total}
+        return ScoreMaxSerializer(SCORE_MAX).data
 
     def get_content_version(self, plan) -> str:
         return self.context["content_version"]

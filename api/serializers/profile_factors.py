@@ -2,17 +2,23 @@
 
 from api.serializers.common import (
     CitationsField,
-    ProfileFactorSummarySerializer,
+    NullableModelSerializer,
     ProvenanceField,
+    link,
     locator_field,
 )
 from api.serializers.guidance import GuidanceDetailSerializer
+from disorders.models import ProfileFactor
 
 
-class ProfileFactorListSerializer(ProfileFactorSummarySerializer):
+class ProfileFactorListSerializer(NullableModelSerializer):
+    """A clinical-profile factor that changes which techniques fit."""
+
     provenance = ProvenanceField()
+    url = link("profilefactor-detail")
 
-    class Meta(ProfileFactorSummarySerializer.Meta):
+    class Meta:
+        model = ProfileFactor
         fields = ["slug", "name", "description", "provenance", "url"]
 
 

@@ -1,22 +1,27 @@
-"""References: a citation plus what a list of sources shows, and the full record in detail."""
+"""References: a citation in lists, and the full record in detail.
 
-from rest_framework import serializers
+A reference is addressed by its seed number (``/references/90/`` is the article's reference (90))
+or, when it has none (the article itself, sources outside its list), by its DOI.
+"""
 
-from api.serializers.common import CITATION_FIELDS, CitationSerializer
+from api.serializers.common import CITATION_FIELDS, CitationSerializer, OptionalURLField
 
 
 class ReferenceListSerializer(CitationSerializer):
-    """A reference in a list: its citation, with title and year."""
+    """A reference in a list: its citation, as statements cite it."""
 
     class Meta(CitationSerializer.Meta):
-        fields = [*CITATION_FIELDS, "title", "year"]
+        fields = list(CITATION_FIELDS)
 
 
 class ReferenceDetailSerializer(ReferenceListSerializer):
     """One reference with its full citation and where to read it."""
 
-    doi_url = serializers.CharField(read_only=True, allow_null=True)
-    source_url = serializers.CharField(source="url", help_text="Where the source can be read.")
+    source_url = OptionalURLField(
+        source="url",
+        help_text="Where the source can be read, as the sources link it (a source without a "
+        "DOI usually has one); null where they give none.",
+    )
 
     class Meta(ReferenceListSerializer.Meta):
         fields = [
@@ -24,6 +29,5 @@ class ReferenceDetailSerializer(ReferenceListSerializer):
             "authors",
             "venue",
             "citation",
-            "doi_url",
             "source_url",
         ]

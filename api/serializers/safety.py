@@ -1,36 +1,27 @@
 """Safety statements: scoped, cited warnings."""
 
-from rest_framework import serializers
-
 from api.serializers.common import (
     CitationsField,
-    CompoundSummarySerializer,
-    DisorderSummarySerializer,
-    ProfileFactorSummarySerializer,
+    CompoundLinkSerializer,
+    DisorderLinkSerializer,
+    NullableModelSerializer,
+    ProfileFactorLinkSerializer,
     ProvenanceField,
     link,
     locator_field,
 )
-from compounds.models import CompoundClass
 from guidance.models import SafetyStatement
 
 
-class SafetyStatementListSerializer(serializers.ModelSerializer):
-    disorder = DisorderSummarySerializer(allow_null=True)
-    compound = CompoundSummarySerializer(allow_null=True)
-    profile_factor = ProfileFactorSummarySerializer(allow_null=True)
-    compound_class = serializers.ChoiceField(
-        choices=CompoundClass.choices,
-        allow_null=True,
-        help_text="The class of compound it applies to (e.g. the classic psychedelics); null: any.",
-    )
+class SafetyStatementListSerializer(NullableModelSerializer):
+    """A cited safety statement, scoped to a disorder, compound (or class) or profile factor,
+    or to every plan."""
+
+    disorder = DisorderLinkSerializer(allow_null=True)
+    compound = CompoundLinkSerializer(allow_null=True)
+    profile_factor = ProfileFactorLinkSerializer(allow_null=True)
     provenance = ProvenanceField()
     url = link("safetystatement-detail")
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["compound_class"] = data["compound_class"] or None
-        return data
 
     class Meta:
         model = SafetyStatement
@@ -47,6 +38,12 @@ class SafetyStatementListSerializer(serializers.ModelSerializer):
             "provenance",
             "url",
         ]
+        extra_kwargs = {
+            "compound_class": {
+                "help_text": "The class of compound it applies to (e.g. the classic "
+                "psychedelics); null: any."
+            }
+        }
 
 
 class SafetyStatementDetailSerializer(SafetyStatementListSerializer):

@@ -18,7 +18,7 @@ SOURCE = {
         "psychotherapy in psychedelic treatment optimization. Front. Psychiatry 16:1565852."
     ),
     "doi": "10.3389/fpsyt.2025.1565852",
-    "url": "https://doi.org/10.3389/fpsyt.2025.1565852",
+    "doi_url": "https://doi.org/10.3389/fpsyt.2025.1565852",
     "licence": "CC BY 4.0 (Creative Commons Attribution); content here is restated, with credit.",
 }
 DISCLAIMER = (

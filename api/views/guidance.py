@@ -34,4 +34,4 @@ class GuidanceViewSet(ContentViewSet):
     detail_serializer_class = GuidanceDetailSerializer
     filterset_class = api_filters.GuidanceFilterSet
     search_fields = ["rationale", "modality__name", "disorder__name", "compound__name"]
-    ordering_fields = ["slug", "phase", "strength"]
+    ordering_fields = ["slug", "phase", "strength", "kind", "certainty"]

@@ -34,6 +34,9 @@ class RootView(StrictQueryMixin, APIView):
         links["recommendations"] = reverse("recommendations", request=request)
         links["recommendation-matrix"] = reverse("recommendation-matrix", request=request)
         links["meta"] = reverse("meta", request=request)
+        links["export"] = reverse("export", request=request)
+        links["changes"] = reverse("changes", request=request)
+        links["vocabularies"] = reverse("vocabulary-list", request=request)
         links["schema"] = reverse("schema", request=request)
         links["docs"] = reverse("swagger-ui", request=request)
         links["redoc"] = reverse("redoc", request=request)
@@ -64,7 +67,10 @@ class MetaView(StrictQueryMixin, APIView):
             "content_version": version.token,
             "content_changed_at": version.changed_at,
             "counts": counts,
-            "source": SOURCE,
+            "source": {
+                **SOURCE,
+                "url": reverse("reference-detail", kwargs={"key": SOURCE["doi"]}, request=request),
+            },
             "disclaimer": DISCLAIMER,
         }
         return Response(MetaSerializer(data).data)

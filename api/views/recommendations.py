@@ -22,9 +22,10 @@ class RecommendationView(StrictQueryMixin, APIView):
     pairing_evidence or no_pairing_evidence) and `overall_certainty`, the `contraindications`,
     the other `warnings` and the disclaimer. Every guidance row whose disorder (or a broader
     disorder it belongs to), compound and clinical-profile factor are each empty or match the
-    request takes part. Each item is scored as specificity + profile + strength + evidence (see
-    `score_components` and `score_max`); items for the same modality and phase merge, led by the
-    best-scoring row. Each phase has its `top` (preferring disorder- or compound-specific guidance
+    request takes part. Each item is scored as specificity + profile_factor + strength + evidence
+    (see `score_components` and `score_max`); items for the same modality and phase merge, led by
+    the best-scoring row (`leading_guidance`; the others are `supporting`). `phases` lists every
+    phase in treatment order with its `top` (preferring disorder- or compound-specific guidance
     over general scaffolding) and its `items` by score.
     """
 

@@ -1,4 +1,9 @@
-"""References, looked up by id or DOI."""
+"""References, looked up by seed number or DOI.
+
+A reference's number is its number in the article's reference list, so ``/references/90/`` is the
+paper the article cites as "(90)". The article itself and sources outside its list have no number
+and are looked up by DOI (the article: ``/references/10.3389/fpsyt.2025.1565852/``).
+"""
 
 import re
 
@@ -13,20 +18,23 @@ from api.serializers.references import ReferenceDetailSerializer, ReferenceListS
 from api.views.base import ContentViewSet
 from evidence.models import Reference, normalize_doi
 
-REFERENCE_ID = re.compile(r"[0-9]{1,18}")
+# A seed number: the article's reference list is numbered from 1 (a small integer in the database).
+SEED_NUMBER = re.compile(r"[0-9]{1,5}")
 
 
 @extend_schema_view(
     list=extend_schema(summary="List references"),
     retrieve=extend_schema(
-        summary="A reference, by id or DOI",
+        summary="A reference, by seed number or DOI",
         parameters=[
             OpenApiParameter(
                 "key",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
-                description="The reference's id (e.g. 12) or its DOI "
-                "(e.g. 10.1177/0269881108093587).",
+                description="The reference's number in the article's reference list (e.g. 90: "
+                "the paper the article cites as '(90)'), or its DOI in any case (e.g. "
+                "10.1177/0269881108093587). The article itself and sources outside its list have "
+                "no number: use the DOI (the article: 10.3389/fpsyt.2025.1565852).",
             )
         ],
     ),
@@ -36,28 +44,31 @@ class ReferenceViewSet(ContentViewSet):
 
     queryset = Reference.objects.all()
     detail_queryset = queryset
-    lookup_field = "pk"
+    lookup_field = "lookup_key"
     lookup_url_kwarg = "key"
     lookup_value_regex = r".+"
     serializer_class = ReferenceListSerializer
     detail_serializer_class = ReferenceDetailSerializer
     filterset_class = api_filters.ReferenceFilterSet
     search_fields = ["authors", "title", "venue", "doi", "citation"]
-    ordering_fields = ["seed_number", "year", "id"]
+    # No "id": the database id is not shown; the default order (seed number, then outside sources
+    # in the order they were added) already places what has no seed number.
+    ordering_fields = ["seed_number", "year", "evidence_type"]
 
     def get_object(self) -> Reference:
         key = self.kwargs["key"].strip("/")
         queryset = self.get_queryset()
         if CONTROL_CHARACTERS.search(key):
             found = None
-        elif REFERENCE_ID.fullmatch(key):
-            found = queryset.filter(pk=int(key)).first()
-        elif (key.isascii() and key.isdigit()) or not key.startswith("10."):
-            found = None  # a number too large to be an id, or neither id nor DOI
-        else:
+        elif SEED_NUMBER.fullmatch(key):
+            found = queryset.by_token(int(key)).first()
+        elif key.startswith("10."):
             found = queryset.by_token(normalize_doi(key)).first()
+        else:
+            found = None  # a number too large to be a seed number, or neither number nor DOI
         if found is None:
             raise NotFound(
-                f"No reference with id or DOI {key!r}; see {reverse('reference-list')} for all."
+                f"No reference with seed number or DOI {key!r}; see "
+                f"{reverse('reference-list')} for all."
             )
         return found

@@ -22,4 +22,4 @@ class SafetyStatementViewSet(ContentViewSet):
     detail_serializer_class = SafetyStatementDetailSerializer
     filterset_class = api_filters.SafetyStatementFilterSet
     search_fields = ["title", "message"]
-    ordering_fields = ["slug", "severity"]
+    ordering_fields = ["slug", "severity", "kind"]

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def test_the_fast_citation_field_shows_exactly_what_the_documented_serializer_shows():
     request = RequestFactory().get("/api/v1/guidance/")
-    references = list(Reference.objects.filter(seed_number__in=[20, 45, 75]))
+    # Every reference: numbered ones, the article (by DOI) and DOIs with parentheses alike.
+    references = list(Reference.objects.all())
 
     class Statement(serializers.Serializer):
         references = CitationsField()
@@ -29,13 +30,28 @@ def test_a_statement_s_citations_carry_the_documented_fields(client):
     assert body["references"]
     for citation in body["references"]:
         assert list(citation) == list(CITATION_FIELDS)
-        assert client.get(citation["url"]).json()["id"] == citation["id"]
+        assert "id" not in citation
+        opened = client.get(citation["url"]).json()
+        assert (opened["seed_number"], opened["doi"]) == (citation["seed_number"], citation["doi"])
+
+
+def test_a_citation_links_to_its_seed_number_or_else_to_its_doi(client):
+    body = client.get("/api/v1/guidance/ptsd-mdma-multimodal-integration/").json()
+    [thirteen, forty_five, article] = body["references"]
+    assert (thirteen["seed_number"], forty_five["seed_number"]) == (13, 45)
+    assert thirteen["url"] == "http://testserver/api/v1/references/13/"
+    assert forty_five["url"] == "http://testserver/api/v1/references/45/"
+    assert article["seed_number"] is None
+    assert article["url"] == "http://testserver/api/v1/references/10.3389/fpsyt.2025.1565852/"
+    assert article["doi_url"] == "https://doi.org/10.3389/fpsyt.2025.1565852"
+    assert article["title"].startswith("Harnessing neuroplasticity with psychoplastogens")
+    assert article["year"] == 2025
 
 
 def test_references_are_listed_in_the_order_statements_cite_them(client):
     results = client.get("/api/v1/references/", {"page_size": 100}).json()["results"]
-    listed = [ref["id"] for ref in results]
-    assert listed == list(Reference.objects.in_citation_order().values_list("id", flat=True))
+    listed = [(ref["seed_number"], ref["doi"]) for ref in results]
+    assert listed == list(Reference.objects.in_citation_order().values_list("seed_number", "doi"))
     seeds = [r.seed_number for r in Reference.objects.all()]
     numbered = [seed for seed in seeds if seed is not None]
     assert numbered == sorted(numbered)

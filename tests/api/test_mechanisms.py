@@ -1,5 +1,7 @@
 import pytest
 
+from tests.problems import messages, problem, valid
+
 pytestmark = pytest.mark.django_db
 
 
@@ -33,19 +35,19 @@ def test_filters_combine(client):
 
 
 def test_an_unknown_level_is_a_400_listing_the_levels(client):
-    response = client.get("/api/v1/mechanisms/", {"level": "genetic"})
-    assert response.status_code == 400
-    assert response.json() == {
+    body = problem(client.get("/api/v1/mechanisms/", {"level": "genetic"}), 400)
+    assert messages(body) == {
         "level": ["Unknown value 'genetic'; valid: molecular, cellular, network, behavioral."]
     }
+    assert valid(body, "level") == ["molecular", "cellular", "network", "behavioral"]
 
 
 def test_an_unknown_compound_is_a_400_listing_the_compounds(client):
-    response = client.get("/api/v1/mechanisms/", {"compound": "ayahuasca"})
-    assert response.status_code == 400
-    assert response.json() == {
+    body = problem(client.get("/api/v1/mechanisms/", {"compound": "ayahuasca"}), 400)
+    assert messages(body) == {
         "compound": ["Unknown slug 'ayahuasca'; valid: ketamine, lsd, mdma, psilocybin."]
     }
+    assert valid(body, "compound") == ["ketamine", "lsd", "mdma", "psilocybin"]
 
 
 def test_the_detail_lists_each_compound_with_its_evidence(client):

@@ -32,7 +32,7 @@ def test_each_component_s_description_states_the_engine_s_points(components):
         for key, points in table.items():
             assert f"{key} {points}" in components[name]["description"], (name, key)
     assert f"{INHERITED_DISORDER_PENALTY} less" in components["specificity"]["description"]
-    assert components["profile"]["description"].startswith(f"{PROFILE_POINTS} when")
+    assert components["profile_factor"]["description"].startswith(f"{PROFILE_POINTS} when")
 
 
 def test_every_specificity_has_points_and_the_schema_lists_them_all(client):

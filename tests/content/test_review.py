@@ -342,8 +342,9 @@ def test_a_change_to_text_and_references_is_one_history_row_with_both(editor):
     assert latest.history_change_reason == REASON
 
 
-def cited_ids(client) -> list[int]:
-    return sorted(r["id"] for r in client.get(f"/api/v1/guidance/{SLUG}/").json()["references"])
+def cited_ids(client) -> list[str]:
+    """The references a guidance row cites, as the API links them (it shows no database id)."""
+    return sorted(r["url"] for r in client.get(f"/api/v1/guidance/{SLUG}/").json()["references"])
 
 
 def test_revert_restores_the_reference_list_and_is_recorded_as_a_revert(editor, client):

@@ -123,7 +123,7 @@ def test_the_second_of_two_concurrent_edits_gets_a_conflict_and_keeps_its_text(p
 
 def test_a_revert_restores_the_reference_list(pages, team):
     row = Guidance.objects.get(slug=SLUG)
-    cited = sorted(r["id"] for r in api(pages())["references"])
+    cited = sorted(r["url"] for r in api(pages())["references"])
     assert len(cited) > 1
     checker = log_in(pages(), "checker")
 
@@ -148,7 +148,7 @@ def test_a_revert_restores_the_reference_list(pages, team):
     checker.click("input[name=_save][value=Revert]")
     expect(checker.locator(".messagelist")).to_contain_text("was changed successfully")
 
-    assert sorted(r["id"] for r in api(checker)["references"]) == cited
+    assert sorted(r["url"] for r in api(checker)["references"]) == cited
     checker.goto(f"/admin/guidance/guidance/{row.pk}/history/")
     expect(checker.locator("#change-history tbody tr").first).to_contain_text(
         "Revert to the version of"

@@ -43,6 +43,27 @@ def test_general_guidance_reads_as_general():
     assert str(guidance).endswith("— general")
 
 
+def test_guidance_is_named_by_its_modality_phase_and_scope():
+    from guidance.models import Guidance
+
+    rows = {row.slug: row for row in Guidance.objects.all()}
+    assert rows["aud-ketamine-met-integration"].name == (
+        "Motivational enhancement therapy (MET) in the integration phase, for alcohol use "
+        "disorder with ketamine"
+    )
+    assert rows["ptsd-mdma-multimodal-integration"].name.endswith(
+        "for posttraumatic stress disorder (PTSD) with MDMA"
+    )
+    assert rows["dissociative-tendencies-somatic-integration"].name == (
+        "Somatic techniques in the integration phase, given dissociative tendencies"
+    )
+    assert rows["general-psychoeducation-preparation"].name == (
+        "Psychoeducation in the preparation phase, for any disorder and compound"
+    )
+    # A pairing is stated once (Guidance.clean), so each row has a name of its own.
+    assert len({row.name for row in rows.values()}) == len(rows)
+
+
 def test_a_safety_statement_names_a_compound_or_a_class_not_both():
     from compounds.models import Compound
     from guidance.models import SafetyStatement

@@ -57,7 +57,7 @@ def test_a_draft_never_reaches_the_public_api(client, draft):
     listed = client.get("/api/v1/guidance/", {"disorder": "alcohol-use-disorder"}).json()
     assert [g["slug"] for g in listed["results"]] == ["aud-ketamine-relapse-prevention-integration"]
     disorder = client.get("/api/v1/disorders/alcohol-use-disorder/").json()
-    assert draft.slug not in str(disorder["guidance"])
+    assert draft.slug not in str(disorder["guidance_by_compound"])
     modality = client.get("/api/v1/modalities/motivational-enhancement-therapy/").json()
     assert draft.slug not in [g["slug"] for g in modality["guidance"]]
     assert client.get("/api/v1/meta/").json()["counts"]["guidance"] == Guidance.objects.count() - 1
@@ -67,7 +67,7 @@ def test_a_draft_never_reaches_the_recommendations(client, draft):
     plan = client.get(
         "/api/v1/recommendations/", {"disorder": "alcohol-use-disorder", "compound": "ketamine"}
     ).json()
-    leads = [item["guidance"] for item in plan["recommendations"]]
+    leads = [item["leading_guidance"]["slug"] for item in plan["recommendations"]]
     supporting = [s["slug"] for item in plan["recommendations"] for s in item["supporting"]]
     assert draft.slug not in leads + supporting
 

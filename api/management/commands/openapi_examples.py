@@ -7,6 +7,14 @@ from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 
 from api.schema import EXAMPLES_FILE
+from content.models import ContentVersionLog
+
+
+def changes_since_the_first_version() -> str:
+    """The changes since the oldest version logged: on freshly loaded content, every row."""
+    first = ContentVersionLog.objects.values_list("token", flat=True).first()
+    return f"/api/v1/changes/?since={first}&page_size=3"
+
 
 # The requests that illustrate each operation, by example name; details use rows rich in content.
 REQUESTS = {
@@ -29,7 +37,11 @@ REQUESTS = {
     "references_list": {"Example": "/api/v1/references/?evidence_type=randomized_controlled_trial"},
     "references_retrieve": {"Example": "/api/v1/references/10.1176/appi.ajp.2019.19070684/"},
     "meta_retrieve": {"Example": "/api/v1/meta/"},
+    "export_retrieve": {"Example": "/api/v1/export/"},
+    "changes_retrieve": {"Since the first version": changes_since_the_first_version},
     "root_retrieve": {"Example": "/api/v1/"},
+    "vocabularies_list": {"Example": "/api/v1/vocabularies/"},
+    "vocabularies_retrieve": {"Example": "/api/v1/vocabularies/phase/"},
     "recommendations_retrieve": {
         "PTSD with MDMA": "/api/v1/recommendations/?disorder=ptsd&compound=mdma",
         "Alcohol use disorder with ketamine": (
@@ -46,11 +58,15 @@ MAX_ITEMS = 2
 
 
 def trim(value):
-    """Keep at most MAX_ITEMS of every list, so examples stay readable."""
+    """Keep at most MAX_ITEMS of every list, and of every object whose values are all rows (the
+    export's resources, keyed by slug), so examples stay readable."""
     if isinstance(value, list):
         return [trim(item) for item in value[:MAX_ITEMS]]
     if isinstance(value, dict):
-        return {key: trim(item) for key, item in value.items()}
+        items = list(value.items())
+        if items and all(isinstance(item, dict) and "url" in item for _, item in items):
+            items = items[:MAX_ITEMS]
+        return {key: trim(item) for key, item in items}
     return value
 
 
@@ -70,6 +86,7 @@ class Command(BaseCommand):
         examples: dict[str, dict] = {}
         for operation_id, named in REQUESTS.items():
             for name, url in named.items():
+                url = url() if callable(url) else url
                 response = client.get(url)
                 if response.status_code != 200:
                     raise SystemExit(f"{url} answered {response.status_code}: {response.content!r}")
