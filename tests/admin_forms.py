@@ -1,6 +1,6 @@
 """The form data admin posts, for tests that edit content as an editor."""
 
-from guidance.models import Guidance
+from guidance.models import Guidance, SafetyStatement
 
 REASON = "Reason given in a test."
 
@@ -62,3 +62,20 @@ def change_page_data(page) -> dict:
             else:
                 data[bound.html_name] = _posted(value)
     return data
+
+
+def new_safety_statement_form(page, template: SafetyStatement, slug: str = "new-statement") -> dict:
+    """The admin add form of a safety statement, copying ``template``'s cited text."""
+    return {
+        **change_page_data(page),
+        "slug": slug,
+        "title": "A new statement",
+        "kind": template.kind,
+        "severity": template.severity,
+        "trigger": template.trigger,
+        "message": template.message,
+        "references": list(template.references.values_list("pk", flat=True)),
+        "provenance": template.provenance,
+        "locator": template.locator,
+        "change_reason": "Adding a statement.",
+    }

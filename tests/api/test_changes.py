@@ -17,7 +17,7 @@ from content.versioning import content_version_get
 from disorders.models import Disorder
 from evidence.models import Reference
 from guidance.models import Guidance, SafetyStatement
-from tests.admin_forms import REASON, change_page_data, guidance_form
+from tests.admin_forms import REASON, change_page_data, guidance_form, new_safety_statement_form
 from tests.factories import GuidanceFactory, SafetyStatementFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,19 +117,7 @@ def delete_a_safety_statement(client) -> None:
 def add_a_safety_statement(client) -> None:
     template = SafetyStatement.objects.first()
     page = client.get(admin_url(SafetyStatement, "add"))
-    data = {
-        **change_page_data(page),
-        "slug": "new-statement",
-        "title": "A new statement",
-        "kind": template.kind,
-        "severity": template.severity,
-        "trigger": template.trigger,
-        "message": template.message,
-        "references": list(template.references.values_list("pk", flat=True)),
-        "provenance": template.provenance,
-        "locator": template.locator,
-        "change_reason": "Adding a statement.",
-    }
+    data = new_safety_statement_form(page, template)
     assert client.post(admin_url(SafetyStatement, "add"), data).status_code == 302
 
 

@@ -18,7 +18,7 @@ from disorders.models import Disorder, ProfileFactor
 from evidence.models import Reference
 from guidance.models import Guidance, SafetyStatement
 from modalities.models import Modality
-from tests.admin_forms import REASON, change_page_data, guidance_form
+from tests.admin_forms import REASON, change_page_data, guidance_form, new_safety_statement_form
 
 pytestmark = pytest.mark.django_db
 
@@ -243,19 +243,7 @@ def test_a_new_safety_statement_by_an_editor_waits_for_review(client, team):
     writer = logged_in(team["writer"])
     url = reverse("admin:guidance_safetystatement_add")
     page = writer.get(url)
-    data = {
-        **change_page_data(page),
-        "slug": "new-statement",
-        "title": "A new statement",
-        "kind": template.kind,
-        "severity": template.severity,
-        "trigger": template.trigger,
-        "message": template.message,
-        "references": list(template.references.values_list("pk", flat=True)),
-        "provenance": template.provenance,
-        "locator": template.locator,
-        "change_reason": "Adding a statement.",
-    }
+    data = new_safety_statement_form(page, template)
     response = writer.post(url, data)
     assert response.status_code == 302
     assert not SafetyStatement.objects.filter(slug="new-statement").exists()
