@@ -158,7 +158,9 @@ class StrictOrderingFilter(filters.OrderingFilter):
             valid = [
                 name for name, _ in self.get_valid_fields(queryset, view, {"request": request})
             ]
-            unknown = [f for f in (t.strip() for t in raw.split(",")) if f.lstrip("-") not in valid]
+            keys = [key.strip() for key in raw.split(",")]
+            # One '-' at most, as the schema's pattern says: '--name' is not a key.
+            unknown = [key for key in keys if key.removeprefix("-") not in valid]
             if unknown:
                 raise parameter_error(
                     self.ordering_param,

@@ -37,6 +37,7 @@ class RootView(StrictQueryMixin, APIView):
         links["export"] = reverse("export", request=request)
         links["changes"] = reverse("changes", request=request)
         links["vocabularies"] = reverse("vocabulary-list", request=request)
+        links["problems"] = reverse("problem-list", request=request)
         links["schema"] = reverse("schema", request=request)
         links["docs"] = reverse("swagger-ui", request=request)
         links["redoc"] = reverse("redoc", request=request)

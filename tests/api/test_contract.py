@@ -149,6 +149,9 @@ def test_ordering_accepts_its_fields_and_names_them_when_given_another(
     for field in viewset.ordering_fields:
         for ordering in [field, f"-{field}"]:
             assert client.get(list_url(basename), {"ordering": ordering}).status_code == 200
+    doubled = f"--{viewset.ordering_fields[0]}"
+    body = problem(client.get(list_url(basename), {"ordering": doubled}), 400)
+    assert messages(body)["ordering"][0].startswith(f"Unknown ordering field(s) {doubled};")
     body = problem(client.get(list_url(basename), {"ordering": "-potency"}), 400)
     assert messages(body) == {
         "ordering": [

@@ -23,6 +23,7 @@ def test_the_root_links_every_resource_and_the_docs(client):
         "export",
         "changes",
         "vocabularies",
+        "problems",
         "schema",
         "docs",
         "redoc",
