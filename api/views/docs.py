@@ -10,31 +10,37 @@ from rest_framework.renderers import JSONRenderer
 from api.params import StrictQueryMixin
 
 
-class JsonErrorsMixin:
-    """Render errors as JSON, whatever the view renders when it succeeds (YAML, HTML)."""
+class JsonAsideMixin:
+    """Render everything but the page itself as JSON: errors, and the OPTIONS answer (which
+    the HTML template would otherwise be asked to render, a 500 for Swagger UI)."""
 
-    def handle_exception(self, exc):
-        response = super().handle_exception(exc)
+    def _as_json(self, response):
         self.request.accepted_renderer = JSONRenderer()
         self.request.accepted_media_type = JSONRenderer.media_type
         return response
 
+    def handle_exception(self, exc):
+        return self._as_json(super().handle_exception(exc))
 
-class SchemaView(JsonErrorsMixin, StrictQueryMixin, SpectacularAPIView):
+    def options(self, request, *args, **kwargs):
+        return self._as_json(super().options(request, *args, **kwargs))
+
+
+class SchemaView(JsonAsideMixin, StrictQueryMixin, SpectacularAPIView):
     """drf-spectacular's schema view, with JSON errors like every other error."""
 
     query_parameters = frozenset({"lang"})
     formats = ("json", "yaml")
 
 
-class SwaggerView(JsonErrorsMixin, StrictQueryMixin, SpectacularSwaggerView):
+class SwaggerView(JsonAsideMixin, StrictQueryMixin, SpectacularSwaggerView):
     """Swagger UI, served by this service; it takes no parameters."""
 
     formats = ("html",)
     template_name = "api/swagger_ui.html"
 
 
-class RedocView(JsonErrorsMixin, StrictQueryMixin, SpectacularRedocView):
+class RedocView(JsonAsideMixin, StrictQueryMixin, SpectacularRedocView):
     """ReDoc, served by this service without third-party requests; it takes no parameters."""
 
     formats = ("html",)

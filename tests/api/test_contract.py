@@ -255,6 +255,15 @@ def test_the_other_endpoints_answer_head_and_options(client, url):
     assert (options.status_code, options["Allow"]) == (200, "GET, HEAD, OPTIONS")
 
 
+@pytest.mark.parametrize("url", ["/api/docs/", "/api/redoc/", "/api/schema/"])
+def test_options_on_the_docs_answers_json_describing_the_page(client, url):
+    """Not the page's HTML (ReDoc) nor a 500 (Swagger UI's template asked to render metadata)."""
+    options = client.options(url)
+    assert (options.status_code, options["Allow"]) == (200, "GET, HEAD, OPTIONS")
+    assert options["Content-Type"] == "application/json"
+    assert options.json()["name"] in {"Swagger", "Redoc", "Schema"}
+
+
 @pytest.mark.parametrize("url", ["/api/v1/nowhere/", "/api/elsewhere", "/api/v2/compounds/"])
 @pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete", "options", "trace"])
 def test_an_unknown_path_under_api_is_a_problem_404_for_every_method_with_no_allow(
