@@ -2,6 +2,7 @@
 
 from django.core.paginator import InvalidPage
 from drf_spectacular.plumbing import append_meta
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound
 
@@ -27,6 +28,28 @@ def page_parameter() -> dict:
         },
         "examples": {"first": {"value": 1}, "last": {"value": LAST_PAGE_STRINGS[0]}},
     }
+
+
+def page_size_description(items: str = "Results") -> str:
+    return (
+        f"{items} per page, from 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}); larger "
+        f"values are capped at {MAX_PAGE_SIZE}."
+    )
+
+
+def page_parameters(items: str) -> list[OpenApiParameter]:
+    """``page`` and ``page_size`` for a view that pages with PageNumberPagination by hand, as
+    the paginator documents them on list views."""
+    page = page_parameter()
+    examples = [OpenApiExample(name, value=e["value"]) for name, e in page["examples"].items()]
+    return [
+        OpenApiParameter(
+            "page", page["schema"], description=page["description"], examples=examples
+        ),
+        OpenApiParameter(
+            "page_size", {"type": "integer", "minimum": 1}, description=page_size_description(items)
+        ),
+    ]
 
 
 def _positive_int(name: str, raw: str) -> int:
@@ -74,10 +97,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
-                parameter["description"] = (
-                    f"Results per page, from 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}); "
-                    f"larger values are capped at {MAX_PAGE_SIZE}."
-                )
+                parameter["description"] = page_size_description()
                 parameter["schema"] = {"type": "integer", "minimum": 1}
             elif parameter["name"] == self.page_query_param:
                 parameter.update(page_parameter())

@@ -269,7 +269,7 @@ def _document_slug(parameter: dict, prefix: str, model) -> None:
             "the valid ones are."
         )
         return
-    description = parameter.get("description", "").replace(" (see enum)", "").strip()
+    description = parameter.get("description", "").strip()
     if listed not in description:
         description = f"{description} Valid values: the slugs {listed} lists.".strip()
     parameter["description"] = (
@@ -294,19 +294,6 @@ def document_slug_parameters(result: dict, generator, request, public) -> dict:
                     continue
                 if prefix in models:
                     _document_slug(parameter, prefix, models[prefix])
-    return result
-
-
-def document_page_parameters(result: dict, generator, request, public) -> dict:
-    """drf-spectacular hook: every ``page`` query parameter is a number from 1 or ``last``, as
-    the one paginator serves it, including on views that declare their parameters by hand."""
-    from api.pagination import page_parameter
-
-    for operations in result.get("paths", {}).values():
-        for operation in operations.values():
-            for parameter in operation.get("parameters", []):
-                if parameter["in"] == "query" and parameter["name"] == "page":
-                    parameter.update(page_parameter())
     return result
 
 

@@ -364,7 +364,6 @@ SPECTACULAR_SETTINGS = {
         "api.schema_vocabularies.describe_vocabulary_enums",
         "api.schema.document_errors_and_examples",
         "api.schema.document_slug_parameters",
-        "api.schema.document_page_parameters",
         "api.schema.document_public_access",
         # Last: the hooks above write some schemas by hand.
         "api.schema.document_nullable_as_json_schema",

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from api.pagination import PageNumberPagination
+from api.pagination import PageNumberPagination, page_parameters
 from api.params import StrictQueryMixin
 from api.serializers.changes import ChangesSerializer
 from api.sync import UnknownVersion, changes_since
@@ -43,17 +43,7 @@ class ChangesView(StrictQueryMixin, APIView):
                 description="The `content_version` your copy is at (from the export, or from "
                 "your last sync).",
             ),
-            OpenApiParameter(
-                "page",
-                {"type": "integer", "minimum": 1},
-                description="Page number, from 1 (or 'last'); a page past the end is a 404.",
-            ),
-            OpenApiParameter(
-                "page_size",
-                {"type": "integer", "minimum": 1},
-                description="Entries per page, from 1 to 100 (default 20; larger values are "
-                "capped at 100).",
-            ),
+            *page_parameters("Entries"),
         ],
         responses={
             200: ChangesSerializer,

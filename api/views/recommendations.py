@@ -5,7 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.pagination import PageNumberPagination
+from api.pagination import PageNumberPagination, page_parameters
 from api.params import StrictQueryMixin
 from api.serializers.matrix import MatrixSerializer, matrix_cell
 from api.serializers.plans import PlanSerializer
@@ -37,12 +37,8 @@ class RecommendationView(StrictQueryMixin, APIView):
         summary="A psychotherapy plan for a disorder and a compound",
         tags=["recommendations"],
         parameters=[
-            OpenApiParameter(
-                "disorder", str, required=True, description="Slug of a disorder (see enum)."
-            ),
-            OpenApiParameter(
-                "compound", str, required=True, description="Slug of a compound (see enum)."
-            ),
+            OpenApiParameter("disorder", str, required=True, description="Slug of a disorder."),
+            OpenApiParameter("compound", str, required=True, description="Slug of a compound."),
             OpenApiParameter(
                 "profile",
                 {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 10},
@@ -81,19 +77,7 @@ class RecommendationMatrixView(StrictQueryMixin, APIView):
     @extend_schema(
         summary="Verdict, certainty and each phase's top for every disorder and compound",
         tags=["recommendations"],
-        parameters=[
-            OpenApiParameter(
-                "page",
-                {"type": "integer", "minimum": 1},
-                description="Page of disorders, from 1.",
-            ),
-            OpenApiParameter(
-                "page_size",
-                {"type": "integer", "minimum": 1},
-                description="Disorders per page, from 1 to 100 (default 20; larger values are "
-                "capped at 100).",
-            ),
-        ],
+        parameters=page_parameters("Disorders"),
         responses=MatrixSerializer,
     )
     def get(self, request: Request) -> Response:
