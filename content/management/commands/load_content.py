@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
 from content.loader import ContentError, LoadReport, load_content
+from infra.locks import database_lock
 
 
 class Command(BaseCommand):
@@ -35,13 +36,19 @@ class Command(BaseCommand):
     def handle(self, *args, overwrite: bool, dry_run: bool, directory: Path, **options):
         files = [import_string(path) for path in settings.CONTENT_FILES]
         try:
-            report = load_content(files, directory, overwrite=overwrite, dry_run=dry_run)
+            # One loader at a time (the lock prepare takes too): a second waits for the first,
+            # then finds its rows loaded, instead of inserting them again.
+            with database_lock(on_wait=self._waiting):
+                report = load_content(files, directory, overwrite=overwrite, dry_run=dry_run)
         except ContentError as exc:
             raise CommandError(
                 "Content not loaded; nothing was written. Fix these entries:\n  "
                 + "\n  ".join(exc.problems)
             ) from None
         self._print(report, dry_run=dry_run)
+
+    def _waiting(self) -> None:
+        self.stderr.write("Another process is loading content into this database; waiting...")
 
     def _print(self, report: LoadReport, *, dry_run: bool) -> None:
         prefix = "[dry run] " if dry_run else ""

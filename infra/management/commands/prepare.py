@@ -8,16 +8,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, connection
 
 from content.versioning import content_version_bump
-
-# Any constant works; it only has to be the same for every process preparing this database.
-ADVISORY_LOCK_KEY = 72_24_2025
+from infra.locks import database_lock
 
 
 class Command(BaseCommand):
     help = (
         "Wait until the database answers, apply migrations and load fixtures/ (rows changed in "
-        "admin are kept). On PostgreSQL an advisory lock makes concurrent starts of several web "
-        "processes take turns."
+        "admin are kept). A lock on the database (see infra.locks) makes concurrent starts of "
+        "several web processes, and load_content, take turns."
     )
 
     def add_arguments(self, parser):
@@ -27,11 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, wait: int, **options):
         self._wait_for_database(wait)
-        locked = connection.vendor == "postgresql"
-        if locked:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
-        try:
+        with database_lock(on_wait=self._waiting):
             call_command("migrate", interactive=False, verbosity=options["verbosity"])
             # The editor and reviewer groups, with exactly their roles' permissions.
             call_command("roles", verbosity=options["verbosity"])
@@ -43,10 +37,9 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.ERROR(f"Content not loaded: {exc}"))
             # A new release may show content differently: start it on a fresh content version.
             content_version_bump()
-        finally:
-            if locked:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+
+    def _waiting(self) -> None:
+        self.stderr.write("Another process is preparing this database; waiting for it...")
 
     def _wait_for_database(self, wait: int) -> None:
         deadline = time.monotonic() + wait
