@@ -101,6 +101,7 @@ INSTALLED_APPS = [
 # before sessions, CSRF, auth, messages and DRF; bounds and throttling apply to it all the same,
 # and CORS and security headers are added on the way out.
 MIDDLEWARE = [
+    "infra.middleware.HeadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -417,7 +418,13 @@ CONTENT_FILES = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"without_traceback": {"()": "infra.logging.WithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        # A request naming a host we do not serve is the client's error (or a scanner's), answered
+        # with a 400: one line saying which host, not a traceback that says nothing about us.
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice(

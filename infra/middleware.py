@@ -1,4 +1,5 @@
-"""Middleware guarding the API: every error a problem, bounded requests, database failures."""
+"""Middleware guarding the API: every error a problem, bounded requests, database failures, and
+HEAD answered without a body."""
 
 import json
 
@@ -17,6 +18,27 @@ from infra.errors import (
 
 # Headers a replaced response must not pass on: they describe the body that is replaced.
 BODY_HEADERS = {"content-type", "content-length", "content-encoding", "content-language"}
+
+
+class HeadMiddleware:
+    """Answer HEAD with the GET's headers and no body (RFC 9110 9.3.2).
+
+    Django renders a HEAD as a GET and leaves dropping the body to the server; gunicorn drops it
+    too, but logs a warning for every HEAD. Content-Length stays the GET's, as the RFC allows.
+    Outermost, so it sees every answer, errors included.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if response.streaming:
+                response.streaming_content = []
+            else:
+                response.content = b""
+        return response
 
 
 class ProblemDetailsMiddleware:
