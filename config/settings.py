@@ -297,6 +297,9 @@ RELEASE = env_str("RELEASE") or _package_version()
 # Cache API answers by content version (see infra.caching); API_CACHE=0 turns it off.
 API_CACHE = env_bool("API_CACHE", default=True)
 API_CACHE_TIMEOUT = env_int("API_CACHE_TIMEOUT", default=3600, minimum=1)
+# Variants (query strings, media types) of one path a process stores per content version; more
+# are answered but not stored, so a flood of unique search terms cannot evict everything else.
+API_CACHE_VARIANTS_PER_PATH = env_int("API_CACHE_VARIANTS_PER_PATH", default=128, minimum=1)
 # Bytes of answers each process keeps in memory in front of the shared cache.
 API_CACHE_LOCAL_BYTES = env_int("API_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024, minimum=0)
 # max-age clients may reuse an answer without asking; 0 means revalidate every time by ETag.

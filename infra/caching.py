@@ -6,10 +6,17 @@ stack: a repeated request is answered from the cache without sessions, DRF, seri
 content queries, and a request whose ``If-None-Match`` names the current ETag gets a 304 without
 any body being built. A content write changes the version, so the very next request misses.
 
+The key is canonical, so nobody can fill the cache with copies of one answer: the query string is
+sorted and re-encoded one way (and unknown parameters are 400s, never cached), ``Accept`` is
+reduced to the media type the view will actually serve (DRF's own negotiation over the view's
+renderers, parameters ignored), and each path keeps at most API_CACHE_VARIANTS_PER_PATH variants
+per content version in a process (free-text ``search`` values are legitimate and unbounded:
+beyond the limit they are answered, not stored).
+
 Answers are negotiated on two request headers, and say so in ``Vary: Accept, Accept-Encoding``:
-``Accept`` is part of the cache key and of the ETag; ``Accept-Encoding`` picks gzip or identity,
-each variant cached (in this process and the shared cache) under a key of its own, so a warm
-answer is never compressed twice. The ETag names the variant the request negotiated
+the served media type is part of the cache key and of the ETag; ``Accept-Encoding`` picks gzip
+or identity, each variant cached (in this process and the shared cache) under a key of its own,
+so a warm answer is never compressed twice. The ETag names the variant the request negotiated
 (``"<version>-<request>"`` for identity, ``"<version>-<request>-gzip"`` for gzip), even when a
 small body is sent as it is, so one tag always means the same bytes, in every process.
 """
@@ -23,14 +30,18 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from rest_framework.exceptions import NotAcceptable
 
 from content.versioning import content_version_changed_at, content_version_token
 from infra.errors import database_error_response, is_api
@@ -64,6 +75,76 @@ MIN_COMPRESS_BYTES = 1024
 GZIP_LEVEL = 9
 # An Accept-Encoding qvalue (RFC 9110 12.4.2): 0 to 1 with at most three decimals.
 QVALUE = re.compile(r"\A(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)\Z")
+
+
+def canonical_query(query_string: str) -> str:
+    """The query string as part of a key: decoded, sorted by parameter name and encoded again one
+    way, so ``?b=2&a=1``, ``?a=1&b=2`` and ``?%61=1&b=2`` share an entry. The values of one
+    repeated parameter keep their order (the sort is stable), as a view may read them in order."""
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    pairs.sort(key=lambda pair: pair[0])
+    return urlencode(pairs)
+
+
+def negotiated_media_type(request: HttpRequest) -> str | None:
+    """The media type the view at this path will answer this request with: DRF's negotiation
+    (the view's own class) over the view's renderers, as the view will run it. None for a path
+    no DRF view serves or an Accept it cannot satisfy (a 404 or 406, which is not cached)."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    view_class = getattr(match.func, "cls", None)
+    if view_class is None or not hasattr(view_class, "renderer_classes"):
+        return None
+    return _negotiate(
+        view_class,
+        request.META.get("HTTP_ACCEPT", "*/*"),
+        request.GET.get("format"),
+        match.kwargs.get("format"),
+    )
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: a flood of unique Accept values only evicts
+def _negotiate(
+    view_class: type, accept: str, format_parameter: str | None, format_suffix: str | None
+) -> str | None:
+    negotiation = view_class.content_negotiation_class()
+    stand_in = SimpleNamespace(
+        META={"HTTP_ACCEPT": accept},
+        headers={"accept": accept},
+        query_params={"format": format_parameter} if format_parameter else {},
+    )
+    renderers = [renderer() for renderer in view_class.renderer_classes]
+    try:
+        renderer, _ = negotiation.select_renderer(stand_in, renderers, format_suffix)
+    except (NotAcceptable, Http404):  # the view answers this error itself
+        return None
+    return renderer.media_type
+
+
+class VariantBudget:
+    """How many variants of each path this process has stored under the current content version:
+    at most ``limit``, so a flood of unique (valid) query strings on one path cannot evict every
+    other path's answers. A new version starts every path afresh."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.token: str | None = None
+        self.variants: dict[str, set[str]] = {}
+        self.lock = threading.Lock()
+
+    def admit(self, token: str, path: str, digest: str) -> bool:
+        with self.lock:
+            if token != self.token:
+                self.token, self.variants = token, {}
+            stored = self.variants.setdefault(path, set())
+            if digest in stored:
+                return True
+            if len(stored) >= self.limit:
+                return False
+            stored.add(digest)
+            return True
 
 
 def cache_control() -> str:
@@ -243,6 +324,7 @@ class LocalAnswers:
 
 
 _local: LocalAnswers | None = None
+_budget: VariantBudget | None = None
 
 
 def local_answers() -> LocalAnswers:
@@ -253,10 +335,18 @@ def local_answers() -> LocalAnswers:
     return _local
 
 
+def variant_budget() -> VariantBudget:
+    """The process's count of stored variants per path (created on first use, as above)."""
+    global _budget
+    if _budget is None:
+        _budget = VariantBudget(settings.API_CACHE_VARIANTS_PER_PATH)
+    return _budget
+
+
 def clear_local_answers() -> None:
     """Forget every answer this process holds (tests start from nothing)."""
-    global _local
-    _local = None
+    global _local, _budget
+    _local = _budget = None
 
 
 class ApiCacheMiddleware:
@@ -280,14 +370,17 @@ class ApiCacheMiddleware:
                 raise
             return response
 
+        media_type = negotiated_media_type(request)
+        if media_type is None:
+            return self.get_response(request)  # a 404 or 406 to come: nothing to cache or tag
         request_id = "\n".join(
             [
                 settings.RELEASE,
                 request.scheme,
                 host,
                 request.path,
-                request.META.get("QUERY_STRING", ""),
-                request.META.get("HTTP_ACCEPT", ""),
+                canonical_query(request.META.get("QUERY_STRING", "")),
+                media_type,
             ]
         )
         digest = hashlib.sha256(request_id.encode("utf-8", "surrogateescape")).hexdigest()
@@ -303,7 +396,8 @@ class ApiCacheMiddleware:
 
         key = f"api-response:{settings.RELEASE}:{token}:{digest}"
         request.content_version = token
-        response, stored = self._answer(request, key, coding)
+        keep = variant_budget().admit(token, request.path, digest)
+        response, stored = self._answer(request, key, coding, keep=keep)
         if stored is None:
             return response  # not a shared 200: an error, a stream or a page for one browser
         if (if_none_match and none_match(if_none_match, etag, any_is_enough=True)) or (
@@ -317,12 +411,13 @@ class ApiCacheMiddleware:
         return validators.apply(response)
 
     def _answer(
-        self, request: HttpRequest, key: str, coding: str
+        self, request: HttpRequest, key: str, coding: str, *, keep: bool
     ) -> tuple[HttpResponse | None, Stored | None]:
         """The stored variant of the answer for ``coding``, and the view's response when it had
         to be rendered now (with the variant's body). On a miss the identity answer, and the
-        compressed one if asked for, are kept; a gzip miss compresses a cached identity answer
-        rather than render again. No variant when the answer is not a shared 200."""
+        compressed one if asked for, are kept (when ``keep``: the path has room for the
+        variant); a gzip miss compresses a cached identity answer rather than render again. No
+        variant when the answer is not a shared 200."""
         variant_key = f"{key}:{GZIP}" if coding == GZIP else key
         stored = self._find(variant_key)
         if stored is not None:
@@ -339,9 +434,10 @@ class ApiCacheMiddleware:
             if response.status_code != 200 or response.streaming:
                 return response, None
             identity = self._stored(response)
-            self._keep(key, identity)
+            if keep:
+                self._keep(key, identity)
         stored = encoded(identity, coding)
-        if coding == GZIP:
+        if coding == GZIP and keep:
             self._keep(variant_key, stored)
         if response is not None and stored is not identity:
             response.content = stored[0]

@@ -27,9 +27,10 @@ class JsonAsideMixin:
 
 
 class SchemaView(JsonAsideMixin, StrictQueryMixin, SpectacularAPIView):
-    """drf-spectacular's schema view, with JSON errors like every other error."""
+    """drf-spectacular's schema view, with JSON errors like every other error. It takes only
+    ``format`` (json or yaml): the document is written in one language, so drf-spectacular's
+    ``lang`` would only make copies of it, each costing a full generation."""
 
-    query_parameters = frozenset({"lang"})
     formats = ("json", "yaml")
 
 

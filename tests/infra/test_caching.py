@@ -100,13 +100,24 @@ def test_different_query_strings_never_share_an_entry(client):
     assert mdma.json()["compound"]["slug"] == "mdma"
 
 
-def test_the_accept_header_is_part_of_the_key(client):
-    assert client.get(URL, HTTP_ACCEPT="application/json").status_code == 200
+def test_the_served_media_type_is_the_key_not_the_spelling_of_accept(client):
     refused = client.get(URL, HTTP_ACCEPT="text/html")
     assert refused.status_code == 406
     assert refused.json()["detail"].startswith("Could not satisfy the request Accept header")
-    json_etag = client.get(URL, HTTP_ACCEPT="application/json")["ETag"]
-    assert client.get(URL, HTTP_ACCEPT="*/*")["ETag"] != json_etag
+    assert "ETag" not in refused
+    spellings = ["application/json", "*/*", "application/json; indent=4", "application/*;q=0.5"]
+    answers = [client.get(URL, HTTP_ACCEPT=accept) for accept in spellings]
+    assert {answer["ETag"] for answer in answers} == {answers[0]["ETag"]}
+    assert {answer.content for answer in answers} == {answers[0].content}
+
+
+def test_each_media_type_the_schema_serves_is_its_own_entry(client):
+    yaml = client.get("/api/schema/", HTTP_ACCEPT="application/yaml")
+    as_json = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert yaml["Content-Type"].startswith("application/yaml")
+    assert as_json["Content-Type"].startswith("application/json")
+    assert yaml["ETag"] != as_json["ETag"]
+    assert json.loads(as_json.content)["openapi"].startswith("3.1")
 
 
 def test_answers_for_another_host_are_not_shared(client, settings):
