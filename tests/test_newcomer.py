@@ -31,9 +31,10 @@ def test_make_run_installs_the_runtime_dependencies_only(tmp_path):
     run = _make("--dry-run", "--always-make", "run", f"VENV={tmp_path / 'venv'}")
     test = _make("--dry-run", "--always-make", "test", f"VENV={tmp_path / 'venv'}")
     assert run.returncode == 0, run.stderr
-    assert "pip install --quiet -e ." in run.stdout
-    assert ".[dev]" not in run.stdout
-    assert '-e ".[dev]"' in test.stdout
+    assert "pip install --quiet --require-hashes -r requirements/runtime.txt" in run.stdout
+    assert "pip install --quiet --no-deps -e ." in run.stdout
+    assert "requirements/dev.txt" not in run.stdout
+    assert "pip install --quiet --require-hashes -r requirements/dev.txt" in test.stdout
 
 
 def test_make_superuser_asks_nothing_when_the_environment_names_the_account(tmp_path):
