@@ -1,9 +1,23 @@
 """The content version: one token that changes whenever any content row changes.
 
-The token lives in the database (``ContentVersion``). When every process shares one cache (Redis),
-it is also kept there, so reading it costs a cache hit instead of a query; a change is written to
-the cache only once its transaction commits, so no process can see the new token before the new
-content.
+The token lives in the database (``ContentVersion``), which is the truth. When every process
+shares one cache (Redis), it is also kept there, so reading it costs a cache hit instead of a
+query; a change is written to the cache only once its transaction commits, so no process can see
+the new token before the new content.
+
+The cache's copy is used only while it can be trusted. A cache may offer ``trust_epoch()`` (see
+infra.redis_cache): a number that changes whenever the cache may hold an older token than this
+process last wrote (a new connection: Redis restarted, perhaps from an old dump, or was away when
+a change was published; or a failure: a publish may have been lost), and None while the cache is
+being skipped. Each process reads the token from the database, and writes it back, whenever the
+epoch differs from the one it last wrote at; the write compares the versions' times
+(``set_if_newer``), so an older token never overwrites a newer one. So an edit made while Redis
+was away or hung is served by the next request a process answers once Redis is back.
+
+A process that saw no failure (its connection outlived a hung Redis while another process's
+publish was lost) cannot know; for it the token's time in the cache, CACHE_TIMEOUT, bounds how
+long it can serve the previous version. A cache without ``trust_epoch`` (django-redis itself, as
+some tests use) is always trusted, and readers only fill a missing token (``add``), as before.
 
 Every version is also logged (``ContentVersionLog``) with its time, and every content history row
 is dated by a version made just before it (``history_row_stamp``): so, for any version a client
@@ -13,7 +27,7 @@ holds, the history rows written after it are exactly those dated after it (see c
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,8 +39,12 @@ from content.models import ContentModel, ContentVersion, ContentVersionLog
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "content:version"
-# Bounds how long a token could outlive a change if writing it to the cache ever failed.
-CACHE_TIMEOUT = 60
+# Seconds the token is kept in the shared cache. It bounds how long a process that saw no Redis
+# failure can serve an old token after another process's publish was lost (see above); re-reading
+# it from the database costs one small query per expiry.
+CACHE_TIMEOUT = 10
+# A version's time as an integer, for comparing versions in the cache (microseconds since 1970).
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The smallest step between two versions' times (a database stores microseconds).
 TICK = timedelta(microseconds=1)
 # What every version token looks like (a random UUID's 32 hexadecimal digits).
@@ -38,6 +56,8 @@ CHANGED_AT_TIMEOUT = 24 * 3600
 # Versions whose time each process remembers; only the newest matters, older ones go unused.
 CHANGED_AT_REMEMBERED = 64
 _changed_at: dict[str, datetime] = {}
+# The cache's trust epoch when this process last wrote the database's token to it (None: never).
+_synced_epoch: int | None = None
 
 
 @dataclass(frozen=True)
@@ -57,27 +77,50 @@ def content_version_get() -> Version:
 
 
 def content_version_token() -> str:
-    """Return the current token as cheaply as possible: from a shared cache, else the database."""
-    shared = settings.CONTENT_VERSION_IN_CACHE
-    if shared:
-        try:
-            token = cache.get(CACHE_KEY)
-        except Exception:  # a cache outage must not take the API down
-            logger.warning("Cache unavailable; reading the content version from the database")
-            token, shared = None, False
-        if token:
+    """Return the current token as cheaply as possible: from a shared cache while it can be
+    trusted, else the database (then written back to the cache, see the module's docstring)."""
+    global _synced_epoch
+    epoch = None
+    if settings.CONTENT_VERSION_IN_CACHE:
+        before = _trust_epoch()
+        # Costs nothing while Redis is skipped, and is the trial call once it may be back.
+        token = _cache_call(cache.get, CACHE_KEY)
+        # After the read: the read itself may have (re)connected, to a Redis that restarted.
+        epoch = _trust_epoch()
+        if token and before is not None and before == epoch == _synced_epoch:
             return token
     row = ContentVersion.objects.filter(pk=1).values_list("token", "changed_at").first()
     if row is None:
         return content_version_bump().token
     token, changed_at = row
     _remember_changed_at(token, changed_at)  # same query: the time costs nothing more
-    if shared:
-        # add, not set: a newer token written meanwhile by a commit must win over this read.
-        _cache_call(cache.add, CACHE_KEY, token, CACHE_TIMEOUT)
+    if epoch is not None:
+        written = _publish(token, changed_at, committed=False)
+        # Synchronised only if the write reached the Redis the epoch stands for.
+        if written is not None and _trust_epoch() == epoch:
+            _synced_epoch = epoch
         key = CHANGED_AT_KEY.format(token=token)
         _cache_call(cache.add, key, changed_at, CHANGED_AT_TIMEOUT)
     return token
+
+
+def _trust_epoch() -> int | None:
+    """The shared cache's trust epoch (see the module's docstring): None while it is skipped; 0,
+    always, for a cache that does not track one."""
+    epoch = getattr(cache, "trust_epoch", None)
+    return epoch() if epoch is not None else 0
+
+
+def _publish(token: str, changed_at: datetime, *, committed: bool) -> bool | None:
+    """Write ``token`` to the shared cache unless it holds a newer version; None if the write did
+    not reach the cache."""
+    set_if_newer = getattr(cache, "set_if_newer", None)
+    if set_if_newer is not None:
+        stamp = (changed_at - _UNIX_EPOCH) // TICK
+        return set_if_newer(CACHE_KEY, token, stamp, CACHE_TIMEOUT)
+    # A cache that cannot compare: a commit's token overwrites, a reader's only fills a gap (a
+    # newer token written meanwhile by a commit must win over this read).
+    return _cache_call(cache.set if committed else cache.add, CACHE_KEY, token, CACHE_TIMEOUT)
 
 
 def content_version_changed_at(token: str) -> datetime | None:
@@ -95,11 +138,7 @@ def content_version_changed_at(token: str) -> datetime | None:
     key = CHANGED_AT_KEY.format(token=token)
     shared = settings.CONTENT_VERSION_IN_CACHE
     if shared:
-        try:
-            known = cache.get(key)
-        except Exception:  # a cache outage must not take the API down
-            logger.warning("Cache unavailable; reading the version's time from the database")
-            shared = False
+        known = _cache_call(cache.get, key)
     if known is None:
         rows = ContentVersion.objects.filter(pk=1, token=token)
         known = rows.values_list("changed_at", flat=True).first()
@@ -174,13 +213,17 @@ def _current_changed_at() -> datetime | None:
 def _publish_committed_token() -> None:
     """Write the token the database holds now (not the one this transaction made: another may
     have committed since) to the shared cache."""
-    token = ContentVersion.objects.filter(pk=1).values_list("token", flat=True).first()
-    if token:
-        _cache_call(cache.set, CACHE_KEY, token, CACHE_TIMEOUT)
+    row = ContentVersion.objects.filter(pk=1).values_list("token", "changed_at").first()
+    if row:
+        _publish(*row, committed=True)
 
 
-def _cache_call(method, *args) -> None:
+def _cache_call(method, *args):
+    """Call the shared cache; an outage is a miss (None), never an error. The Redis backend
+    (infra.redis_cache) already answers an outage with a miss and logs it once, when its breaker
+    opens; this only guards other backends, so it logs no traceback per request."""
     try:
-        method(*args)
-    except Exception:
-        logger.warning("Cache unavailable; could not record the content version", exc_info=True)
+        return method(*args)
+    except Exception as error:
+        logger.debug("Cache unavailable for the content version: %r", error)
+        return None

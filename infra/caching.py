@@ -476,6 +476,6 @@ def _cache_call(method, *args):
     """Call the shared cache; an outage degrades to uncached answers, never to errors."""
     try:
         return method(*args)
-    except Exception:
-        logger.warning("Response cache unavailable", exc_info=True)
+    except Exception as error:  # the project's backend never raises; another one might
+        logger.debug("Response cache unavailable: %r", error)
         return None

@@ -122,8 +122,12 @@ def count_request(request: HttpRequest, scope: str, rate: tuple[int, int]) -> Qu
     try:
         cache.add(key, 0, period + 1)
         count = cache.incr(key)
-    except Exception:  # a cache outage must not block every client
-        logger.warning("Throttle cache unavailable", exc_info=True)
+    except ValueError:  # no key for the window: the cache was away as it was added, or it expired
+        count = None
+    except Exception as error:  # a cache outage must not block every client
+        # The Redis backend answers an outage with misses and logs it once, as its breaker opens
+        # (infra.redis_cache); other backends' errors are noted without a traceback per request.
+        logger.debug("Throttle cache unavailable: %r", error)
         count = None
     return Quota(limit, period, count, reset)
 

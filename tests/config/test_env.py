@@ -116,8 +116,8 @@ def test_without_redis_each_process_caches_in_memory():
     assert cache_settings()["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
-def test_with_redis_the_cache_is_django_redis_with_short_timeouts():
+def test_with_redis_the_cache_is_django_redis_behind_a_breaker_with_short_timeouts():
     cache = cache_settings(REDIS_URL="redis://cache:6379/0", REDIS_TIMEOUT_MS="40")
-    assert cache["BACKEND"] == "django_redis.cache.RedisCache"
+    assert cache["BACKEND"] == "infra.redis_cache.RedisCache"
     assert cache["LOCATION"] == "redis://cache:6379/0"
     assert cache["OPTIONS"] == {"SOCKET_CONNECT_TIMEOUT": 0.04, "SOCKET_TIMEOUT": 0.04}

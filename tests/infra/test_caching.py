@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/disorders/ptsd/"
 # The backend and options production uses with REDIS_URL (config.settings).
 REDIS_BACKEND = {
-    "BACKEND": "django_redis.cache.RedisCache",
-    "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25},
+    "BACKEND": "infra.redis_cache.RedisCache",
+    "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.05, "SOCKET_TIMEOUT": 0.05},
 }
 
 

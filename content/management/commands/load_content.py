@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
 from content.loader import ContentError, LoadReport, load_content
-from infra.locks import database_lock
+from content.locks import database_lock
 
 
 class Command(BaseCommand):

@@ -7,14 +7,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, connection
 
+from content.locks import database_lock
 from content.versioning import content_version_bump
-from infra.locks import database_lock
 
 
 class Command(BaseCommand):
     help = (
         "Wait until the database answers, apply migrations and load fixtures/ (rows changed in "
-        "admin are kept). A lock on the database (see infra.locks) makes concurrent starts of "
+        "admin are kept). A lock on the database (see content.locks) makes concurrent starts of "
         "several web processes, and load_content, take turns."
     )
 
