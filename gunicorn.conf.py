@@ -15,6 +15,7 @@ import sys
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_int
+from infra import gunicorn_workers
 
 threads = env_int("GUNICORN_THREADS", default=1, minimum=1)
 connection_budget = env_int("DB_MAX_CONNECTIONS", default=20, minimum=1)
@@ -44,6 +45,25 @@ preload_app = True
 # off by default (as in gunicorn), GUNICORN_MAX_REQUESTS turns it on.
 max_requests = env_int("GUNICORN_MAX_REQUESTS", default=0)
 max_requests_jitter = max_requests // 10
+
+# Request limits. Behind nginx (deploy/nginx) gunicorn never refuses first: nginx takes request
+# lines up to 8190 characters (one 8k buffer) and header fields up to 8 KiB, so gunicorn takes
+# 8190, its maximum, and 9216 (nginx re-writes "Name:value" as "Name: value"). Either way the
+# API's own limit, API_MAX_QUERY_STRING (2048), is the one a client meets first: a longer query
+# string reaches Django and gets its 400 problem. gunicorn's defaults are 4094 and 8190. The
+# number of header fields stays at gunicorn's default, 100: nginx cannot count them, and raising
+# it would let a client reaching gunicorn directly make a worker buffer and rescan megabytes of
+# headers (gunicorn's bound is fields x field size); such a request gets gunicorn's 431 problem.
+limit_request_line = 8190
+limit_request_field_size = 9216
+limit_request_fields = 100
+
+
+def post_worker_init(worker):
+    """gunicorn's own refusals (a malformed request, a limit above) answer RFC 9457 problems
+    instead of HTML pages; see infra/gunicorn_workers.py for how and why this way."""
+    gunicorn_workers.install()
+
 
 accesslog = "-"
 errorlog = "-"

@@ -54,6 +54,22 @@ def test_compose_runs_postgresql_16_with_a_volume_and_a_healthcheck():
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
 
 
+def test_compose_publishes_nginx_only_and_gunicorn_trusts_exactly_that_proxy():
+    proxy, web = COMPOSE["services"]["proxy"], COMPOSE["services"]["web"]
+    assert proxy["image"].startswith("nginx:")
+    assert proxy["ports"] == ["8000:8000"]
+    assert "ports" not in web
+    assert web["expose"] == ["8000"]
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    assert proxy["environment"]["GUIDANCE_UPSTREAM"] == "web:8000"
+    assert web["environment"]["NUM_PROXIES"] == "1"
+    for volume in proxy["volumes"]:
+        assert (ROOT / volume.split(":")[0]).exists(), volume
+    template = (ROOT / "deploy/nginx/templates/guidance.conf.template").read_text()
+    for name in proxy["environment"]:
+        assert "${" + name + "}" in template, name
+
+
 def test_compose_shares_one_redis_cache_between_web_processes():
     web = COMPOSE["services"]["web"]
     assert COMPOSE["services"]["redis"]["image"].startswith("redis:")
