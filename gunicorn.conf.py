@@ -46,14 +46,16 @@ preload_app = True
 max_requests = env_int("GUNICORN_MAX_REQUESTS", default=0)
 max_requests_jitter = max_requests // 10
 
-# Request limits. Behind nginx (deploy/nginx) gunicorn never refuses first: nginx takes request
-# lines up to 8190 characters (one 8k buffer) and header fields up to 8 KiB, so gunicorn takes
-# 8190, its maximum, and 9216 (nginx re-writes "Name:value" as "Name: value"). Either way the
-# API's own limit, API_MAX_QUERY_STRING (2048), is the one a client meets first: a longer query
-# string reaches Django and gets its 400 problem. gunicorn's defaults are 4094 and 8190. The
-# number of header fields stays at gunicorn's default, 100: nginx cannot count them, and raising
-# it would let a client reaching gunicorn directly make a worker buffer and rescan megabytes of
-# headers (gunicorn's bound is fields x field size); such a request gets gunicorn's 431 problem.
+# Request limits, agreeing with nginx's (deploy/nginx), so that behind it gunicorn does not refuse
+# first: nginx takes request lines and header fields up to 8190 characters (one 8k buffer), so
+# gunicorn takes request lines up to 8190, its maximum, and fields up to 9216 bytes (it counts
+# the CRLF, and nginx re-writes "Name:value" as "Name: value": 8193 at most). The API's own
+# limit, API_MAX_QUERY_STRING (2048), is the one a client meets first: a longer query string
+# reaches Django and gets its 400 problem. (gunicorn's defaults are 4094 and 8190.) Two requests
+# nginx passes are still gunicorn's to refuse, with a problem like every other refusal: more than
+# 100 header fields (nginx cannot count them; raising the count would let a client reaching
+# gunicorn directly make a worker buffer and rescan megabytes of headers, as gunicorn bounds them
+# by fields x field size) and a control character in a header value.
 limit_request_line = 8190
 limit_request_field_size = 9216
 limit_request_fields = 100

@@ -66,8 +66,19 @@ def test_compose_publishes_nginx_only_and_gunicorn_trusts_exactly_that_proxy():
     for volume in proxy["volumes"]:
         assert (ROOT / volume.split(":")[0]).exists(), volume
     template = (ROOT / "deploy/nginx/templates/guidance.conf.template").read_text()
-    for name in proxy["environment"]:
-        assert "${" + name + "}" in template, name
+    variables = set(re.findall(r"\$\{(\w+)\}", template))
+    # envsubst renders exactly the template's variables, each set by compose.
+    assert proxy["environment"]["NGINX_ENVSUBST_FILTER"] == "^GUIDANCE_"
+    assert {name for name in proxy["environment"] if name.startswith("GUIDANCE_")} == variables
+    mounted = {volume.split(":")[1] for volume in proxy["volumes"]}
+    assert "/etc/nginx/templates/default.conf.template" in mounted  # replaces the stock server
+    assert proxy["environment"]["GUIDANCE_PROBLEMS_DIR"] in mounted
+    assert proxy["environment"]["GUIDANCE_LISTEN"] == proxy["ports"][0].split(":")[-1]
+    # Django and nginx agree on the admin's path (nginx limits posts to its login page).
+    assert proxy["environment"]["GUIDANCE_ADMIN_URL"] == web["environment"]["ADMIN_URL"]
+    # nginx sets X-Forwarded-Proto itself, replacing the client's, so Django may trust it.
+    assert web["environment"]["TRUST_X_FORWARDED_PROTO"] == "1"
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in template
 
 
 def test_compose_shares_one_redis_cache_between_web_processes():
