@@ -14,10 +14,18 @@ from api.params import NO_CONTROL_CHARACTERS_PATTERN
 from compounds.models import Compound, CompoundClass, Mechanism, MechanismLevel
 from content.models import Provenance, statements_of, valid_slugs
 from disorders.models import Disorder, DisorderCategory, ProfileFactor
-from evidence.models import YEAR_RANGE, EvidenceType, Reference
+from evidence.models import ARTICLE_DOI, YEAR_RANGE, EvidenceType, Reference, ReferenceOrigin
 from guidance.grading import Certainty, Kind
 from guidance.models import Guidance, GuidanceStrength, SafetyKind, SafetyStatement, Severity
 from guidance.vocabularies import vocabulary_order_by
+from medications.models import (
+    Interaction,
+    InteractionEffect,
+    InteractionReliability,
+    InteractionRisk,
+    MedicationClass,
+)
+from medications.selectors import medication_slugs, medications_by_slug
 from modalities.models import PHASE_FIELDS, Modality, TreatmentPhase
 
 
@@ -34,6 +42,36 @@ class SlugChoiceField(forms.ModelChoiceField):
                 code=ValidValuesCode("invalid_choice", slugs),
                 params={"value": value, "valid": ", ".join(slugs)},
             ) from None
+
+
+class MedicationChoiceField(forms.CharField):
+    """A medication class named by its slug or a member's (sertraline: the SSRIs); the error
+    names every valid slug."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        found = medications_by_slug([value]).get(value)
+        if found is None:
+            classes, members = medication_slugs()
+            raise ValidationError(
+                "Unknown medication %(value)r; valid: a medication class (%(classes)s) or a "
+                "member of one (%(members)s).",
+                code=ValidValuesCode("invalid_choice", classes + members),
+                params={
+                    "value": value,
+                    "classes": ", ".join(classes),
+                    "members": ", ".join(members),
+                },
+            )
+        return found
+
+
+class MedicationFilter(django_filters.Filter):
+    """Filter by a medication class, named by its slug or a member's."""
+
+    field_class = MedicationChoiceField
 
 
 class SlugFilter(django_filters.ModelChoiceFilter):
@@ -266,10 +304,25 @@ class GuidanceFilterSet(django_filters.FilterSet):
 class ReferenceFilterSet(django_filters.FilterSet):
     evidence_type = EnumFilter(EvidenceType.choices, help_text="Kind of source.")
     year = YearFilter(help_text="Publication year, from 1800 to 2100.")
+    origin = EnumFilter(
+        ReferenceOrigin.choices,
+        method="filter_origin",
+        help_text="The article's numbered references, the article itself, or sources outside it.",
+    )
 
     class Meta:
         model = Reference
-        fields = ["evidence_type", "year"]
+        fields = ["evidence_type", "year", "origin"]
+
+    def filter_origin(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        numbered, article = Q(seed_number__isnull=False), Q(doi=ARTICLE_DOI)
+        return queryset.filter(
+            {
+                ReferenceOrigin.ARTICLE_REFERENCE: numbered,
+                ReferenceOrigin.ARTICLE: ~numbered & article,
+                ReferenceOrigin.OUTSIDE_ARTICLE: ~numbered & ~article,
+            }[ReferenceOrigin(value)]
+        )
 
 
 class ProfileFactorFilterSet(django_filters.FilterSet):
@@ -297,6 +350,51 @@ class SafetyStatementFilterSet(django_filters.FilterSet):
     class Meta:
         model = SafetyStatement
         fields = ["kind", "severity", "disorder", "compound", "compound_class", "provenance"]
+
+    def filter_compound(self, queryset: QuerySet, name: str, value: Compound) -> QuerySet:
+        return queryset.filter(
+            Q(compound=value) | Q(compound__isnull=True, compound_class=value.compound_class)
+        )
+
+
+class MedicationClassFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = MedicationClass
+        fields: list[str] = []
+
+
+class InteractionFilterSet(django_filters.FilterSet):
+    compound = SlugFilter(
+        Compound,
+        field_name="compound",
+        method="filter_compound",
+        help_text="Interactions of this compound, named or through its class (psilocybin: also "
+        "those recorded for every classic psychedelic).",
+    )
+    medication = MedicationFilter(
+        field_name="medication_class",
+        help_text="Slug of a medication class (ssri) or of a member of one (sertraline, for its "
+        "class); see /api/v1/medications/.",
+    )
+    compound_class = EnumFilter(CompoundClass.choices, help_text="Class of compounds it covers.")
+    effect = EnumFilter(InteractionEffect.choices, help_text="What the source says happens.")
+    risk = EnumFilter(InteractionRisk.choices, help_text="Risk level (interaction_risk).")
+    reliability = EnumFilter(
+        InteractionReliability.choices, help_text="How well the judgement is supported."
+    )
+    provenance = ProvenanceFilter()
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "compound",
+            "medication",
+            "compound_class",
+            "effect",
+            "risk",
+            "reliability",
+            "provenance",
+        ]
 
     def filter_compound(self, queryset: QuerySet, name: str, value: Compound) -> QuerySet:
         return queryset.filter(

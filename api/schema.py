@@ -217,6 +217,11 @@ SLUG_EXAMPLES = {
     "mechanisms": ("serotonin-2a-receptor-agonism", "nmda-receptor-antagonism"),
     "guidance": ("general-psychoeducation-preparation", "general-multimodal-integration"),
     "safety-statements": ("minimum-preparation-standard", "session-safety-supervision"),
+    "medications": ("lithium", "ssri", "benzodiazepine"),
+    "interactions": (
+        "classic-psychedelics-lithium-seizures",
+        "ketamine-benzodiazepine-attenuated-antidepressant-effect",
+    ),
 }
 # Query parameters whose value is the slug of a resource, by the resource's URL prefix.
 SLUG_QUERY_PARAMETERS = {
@@ -225,6 +230,8 @@ SLUG_QUERY_PARAMETERS = {
     "modality": "modalities",
     "profile": "profile-factors",
     "profile_factor": "profile-factors",
+    "medications": "medications",
+    "medication": "medications",
 }
 
 

@@ -39,6 +39,7 @@ from api.serializers.common import (
     CompoundLinkSerializer,
     DisorderLinkSerializer,
     MechanismLinkSerializer,
+    MedicationClassLinkSerializer,
     ModalityLinkSerializer,
     ProfileFactorLinkSerializer,
 )
@@ -50,6 +51,7 @@ from content.versioning import Version, content_version_find, content_version_ge
 from disorders.models import Disorder, ProfileFactor
 from evidence.models import Reference
 from guidance.models import Guidance
+from medications.models import Medication, MedicationClass
 from modalities.models import Modality
 
 CREATED, CHANGED, REMOVED = "created", "changed", "removed"
@@ -71,6 +73,7 @@ LINKS: dict[type[ContentModel], type[serializers.Serializer]] = {
     Modality: ModalityLinkSerializer,
     ProfileFactor: ProfileFactorLinkSerializer,
     Reference: CitationSerializer,
+    MedicationClass: MedicationClassLinkSerializer,
 }
 # Rows shown inside the detail of the row one of their foreign keys names: in full, or as their
 # link where LINKS has one.
@@ -81,6 +84,7 @@ SHOWN_INSIDE: list[tuple[type[ContentModel], str]] = [
     (CompoundMechanism, "compound"),
     (CompoundMechanism, "mechanism"),
     (Disorder, "parent"),
+    (Medication, "medication_class"),
 ]
 
 

@@ -13,6 +13,7 @@ from api.views.docs import RedocView, SchemaView, SwaggerView
 from api.views.export import ExportView
 from api.views.guidance import GuidanceViewSet
 from api.views.mechanisms import MechanismViewSet
+from api.views.medications import InteractionViewSet, MedicationClassViewSet
 from api.views.meta import MetaView, RootView
 from api.views.modalities import ModalityViewSet
 from api.views.problems import ProblemDetailView, ProblemListView
@@ -32,6 +33,8 @@ router.register("modalities", ModalityViewSet)
 router.register("guidance", GuidanceViewSet)
 router.register("profile-factors", ProfileFactorViewSet)
 router.register("safety-statements", SafetyStatementViewSet)
+router.register("medications", MedicationClassViewSet)
+router.register("interactions", InteractionViewSet)
 router.register("references", ReferenceViewSet)
 
 

@@ -21,6 +21,7 @@ from content.versioning import content_version_bump
 from disorders.models import Disorder, ProfileFactor
 from evidence.models import Reference
 from guidance.models import Guidance, SafetyStatement
+from medications.models import Interaction, InteractionEffect, Medication, MedicationClass
 from modalities.models import Modality
 
 PREFIX = "synthetic-"
@@ -76,6 +77,9 @@ def synthetic_content_create(*, scale: int) -> dict[str, int]:
             Guidance,
             SafetyStatement,
             ProfileFactor,
+            MedicationClass,
+            Medication,
+            Interaction,
         )
     }
 
@@ -209,7 +213,45 @@ def synthetic_content_create(*, scale: int) -> dict[str, int]:
         batch_size=BATCH,
     )
 
+    classes = MedicationClass.objects.bulk_create(
+        (
+            MedicationClass(slug=f"{PREFIX}medication-class-{i}", name=f"Synthetic class {i}")
+            for i in range(counts[MedicationClass])
+        ),
+        batch_size=BATCH,
+    )
+    Medication.objects.bulk_create(
+        (
+            Medication(
+                slug=f"{PREFIX}medication-{i}",
+                name=f"Synthetic medication {i}",
+                medication_class=classes[i % len(classes)],
+            )
+            for i in range(counts[Medication])
+        ),
+        batch_size=BATCH,
+    )
+    # Synthetic interactions join real compounds with synthetic classes, so that the interaction
+    # list and its filters grow; a plan asks for named classes only.
+    Interaction.objects.bulk_create(
+        (
+            Interaction(
+                slug=f"{PREFIX}interaction-{i}",
+                compound=real_compounds[i % len(real_compounds)],
+                medication_class=classes[i % len(classes)],
+                effect=InteractionEffect.values[i // len(classes) % len(InteractionEffect)],
+                risk="caution",
+                risk_basis="Synthetic.",
+                reliability="inferred",
+                summary="Synthetic.",
+            )
+            for i in range(counts[Interaction])
+        ),
+        batch_size=BATCH,
+    )
+
     for rows, field in [
+        (Interaction.objects.filter(slug__startswith=PREFIX), Interaction.references),
         (compounds, Compound.references),
         (real_compounds, Compound.references),
         (mechanisms, Mechanism.references),
@@ -235,6 +277,7 @@ CITED_MODELS = (
     ProfileFactor,
     Guidance,
     SafetyStatement,
+    Interaction,
 )
 
 
@@ -263,6 +306,9 @@ def synthetic_content_delete() -> int:
             ) | through.objects.filter(**{f"{owner}__in": _synthetic_rows(model)})
             removed += stale._raw_delete(stale.db) or 0
     for model in (
+        Interaction,
+        Medication,
+        MedicationClass,
         SafetyStatement,
         Guidance,
         CompoundMechanism,

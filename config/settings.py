@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "compounds",
     "modalities",
     "disorders",
+    "medications",
     "guidance",
 ]
 
@@ -350,6 +351,15 @@ SPECTACULAR_SETTINGS = {
         {"name": "guidance", "description": "Cited pairings of therapy and treatment."},
         {"name": "profile-factors", "description": "Clinical-profile factors."},
         {"name": "safety-statements", "description": "Cited safety statements."},
+        {
+            "name": "medications",
+            "description": "Medication classes a patient may already take, with ATC codes.",
+        },
+        {
+            "name": "interactions",
+            "description": "Cited interactions of compounds with medication classes (sources "
+            "outside the article); none recorded is never 'safe'.",
+        },
         {"name": "references", "description": "The sources behind every statement."},
         {"name": "recommendations", "description": "Phased psychotherapy plans."},
         {
@@ -420,6 +430,8 @@ CONTENT_FILES = [
     "disorders.content.DISORDERS",
     "guidance.content.GUIDANCE",
     "guidance.content.SAFETY_STATEMENTS",
+    "medications.content.MEDICATIONS",
+    "medications.content.INTERACTIONS",
 ]
 
 LOGGING = {

@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from content.models import ContentModel
 
 DOI_PATTERN = r"^10\.\d{4,9}/\S+$"
+# The source article this service restates; its numbered references have seed numbers.
+ARTICLE_DOI = "10.3389/fpsyt.2025.1565852"
 DOI_RESOLVER = "https://doi.org/"
 
 validate_doi = RegexValidator(
@@ -45,6 +47,14 @@ class EvidenceType(models.TextChoices):
     EXPERT_OPINION = "expert_opinion", "Expert opinion"
     PRECLINICAL_STUDY = "preclinical_study", "Preclinical study"
     REFERENCE_WORK = "reference_work", "Reference work"
+
+
+class ReferenceOrigin(models.TextChoices):
+    """Where a reference comes from, relative to the source article."""
+
+    ARTICLE = "article", "The source article itself"
+    ARTICLE_REFERENCE = "article_reference", "In the article's reference list"
+    OUTSIDE_ARTICLE = "outside_article", "A source outside the article, added by editors"
 
 
 # The years a reference may have (database constraint, validators and the API's year filter).
@@ -148,6 +158,15 @@ class Reference(ContentModel):
     def short_citation(self) -> str:
         """Return 'Surname (year)', 'A and B (year)' or 'Surname et al. (year)'."""
         return f"{short_authors(self.authors)} ({self.year})"
+
+    @property
+    def origin(self) -> str:
+        """The article's own reference (numbered), the article itself, or a source outside it."""
+        if self.seed_number is not None:
+            return ReferenceOrigin.ARTICLE_REFERENCE
+        if self.doi == ARTICLE_DOI:
+            return ReferenceOrigin.ARTICLE
+        return ReferenceOrigin.OUTSIDE_ARTICLE
 
     @property
     def doi_url(self) -> str | None:

@@ -15,10 +15,9 @@ from functools import cache
 from pathlib import Path
 
 from content.models import Provenance
-from evidence.models import Reference
+from evidence.models import ARTICLE_DOI, Reference
 
 SENTENCES_FILE = Path(__file__).with_name("data") / "article-sentences.json"
-ARTICLE_DOI = "10.3389/fpsyt.2025.1565852"
 CITED_LINE = re.compile(r"^\[(?P<token>[^\]]+)\] +\S")
 CITATION_GROUP = re.compile(r"\(([0-9][0-9, ]*)\)")
 

@@ -31,6 +31,7 @@ from guidance.models import (
     SafetyTrigger,
     Severity,
 )
+from medications.models import Interaction, InteractionRisk, MedicationClass, in_sentence
 from modalities.models import Modality, TreatmentPhase, by_phase
 
 PHASE_ORDER = {phase: index for index, phase in enumerate(TreatmentPhase.values)}
@@ -161,9 +162,26 @@ class Recommendation:
 
 
 CONTENT_GAP = "content_gap"
-# What a plan's warning can be: a safety statement's kind, or the service's own warning that the
-# content lacks something every plan needs.
-WARNING_KINDS = [*SafetyKind.choices, (CONTENT_GAP, "Gap in this service's content")]
+INTERACTION = "interaction"
+# What a plan's warning can be: a safety statement's kind, a recorded interaction with one of the
+# patient's medications, or the service's own warning that the content lacks something every
+# plan needs.
+WARNING_KINDS = [
+    *SafetyKind.choices,
+    (INTERACTION, "A recorded interaction with one of the patient's medications"),
+    (CONTENT_GAP, "Gap in this service's content"),
+]
+# How an interaction's risk shows in a plan: a dangerous one is a contraindication (it decides the
+# verdict); the others are warnings of this severity. An unknown risk is a caution, never info: a
+# source speaks of the pair and no level is established, which is no reassurance.
+RISK_SEVERITY = {
+    InteractionRisk.DANGEROUS: Severity.CRITICAL,
+    InteractionRisk.UNSAFE: Severity.CRITICAL,
+    InteractionRisk.CAUTION: Severity.CAUTION,
+    InteractionRisk.UNKNOWN: Severity.CAUTION,
+}
+CONTRAINDICATING_RISKS = {InteractionRisk.DANGEROUS}
+RISK_ORDER = {value: index for index, value in enumerate(InteractionRisk.values)}
 
 
 @dataclass(frozen=True)
@@ -182,6 +200,31 @@ class PlanWarning:
     # warnings about gaps in the content, which are no clinical claim.
     provenance: str = ""
     locator: str = ""
+    # The recorded interaction behind a warning of kind INTERACTION; None otherwise.
+    interaction: Interaction | None = None
+
+    @property
+    def contraindicates(self) -> bool:
+        """Whether it makes the plan's verdict 'contraindicated'."""
+        if self.interaction is not None:
+            return self.interaction.risk in CONTRAINDICATING_RISKS
+        return self.kind == SafetyKind.CONTRAINDICATION
+
+    @classmethod
+    def from_interaction(cls, interaction: Interaction, compound: Compound) -> "PlanWarning":
+        """The warning a recorded interaction makes in a plan for ``compound``."""
+        medication = in_sentence(interaction.medication_class.name)
+        return cls(
+            interaction.slug,
+            RISK_SEVERITY[InteractionRisk(interaction.risk)],
+            f"{compound.name} with {medication}: {in_sentence(interaction.get_effect_display())}",
+            interaction.summary,
+            tuple(interaction.references.all()),
+            INTERACTION,
+            interaction.provenance,
+            interaction.locator,
+            interaction,
+        )
 
     @classmethod
     def from_statement(cls, statement: SafetyStatement) -> "PlanWarning":
@@ -268,8 +311,21 @@ def phase_top(items: Sequence[Recommendation]) -> Recommendation | None:
 
 
 @dataclass(frozen=True)
+class CoMedication:
+    """One of the patient's medication classes, and the interactions recorded for it with the
+    plan's compound; none recorded is not a statement that the combination is safe."""
+
+    medication_class: MedicationClass
+    interactions: tuple[Interaction, ...] = ()
+
+    @property
+    def recorded(self) -> bool:
+        return bool(self.interactions)
+
+
+@dataclass(frozen=True)
 class Plan:
-    """What the engine answers for one disorder, compound and profile."""
+    """What the engine answers for one disorder, compound and profile (and co-medications)."""
 
     disorder: Disorder
     compound: Compound
@@ -280,6 +336,7 @@ class Plan:
     has_pairing_evidence: bool
     overall_certainty: str | None = None
     contraindications: list[PlanWarning] = field(default_factory=list)
+    co_medications: list[CoMedication] = field(default_factory=list)
     phases: dict[str, list[Recommendation]] = field(init=False)
     tops: dict[str, Recommendation | None] = field(init=False)
 
@@ -322,6 +379,7 @@ class GuidanceContent:
     safety_statements: list[SafetyStatement]
     parents: dict[int, int | None]
     minimum_standards: list[Modality] = field(default_factory=list)
+    interactions: list[Interaction] = field(default_factory=list)
     _guidance_index: dict[Scope, list[Guidance]] = field(init=False, repr=False)
     _statement_index: dict[Scope, list[SafetyStatement]] = field(init=False, repr=False)
 
@@ -345,6 +403,28 @@ class GuidanceContent:
 
     def statements_for(self, chain: list[int], compound_id: int) -> list[SafetyStatement]:
         return self.candidates(self._statement_index, chain, compound_id)
+
+    def interactions_for(
+        self, compound: Compound, medications: Sequence[MedicationClass]
+    ) -> list[CoMedication]:
+        """Each medication class with the interactions recorded for it with ``compound`` (named,
+        or of its class), worst risk first."""
+        return [
+            CoMedication(
+                medication,
+                tuple(
+                    sorted(
+                        (
+                            row
+                            for row in self.interactions
+                            if row.medication_class_id == medication.pk and row.applies_to(compound)
+                        ),
+                        key=lambda row: (RISK_ORDER[row.risk], row.slug),
+                    )
+                ),
+            )
+            for medication in medications
+        ]
 
 
 def _applies(
@@ -405,9 +485,11 @@ def recommend(
     disorder: Disorder,
     compound: Compound,
     profile: Sequence[ProfileFactor] = (),
+    medications: Sequence[MedicationClass] = (),
     content: GuidanceContent,
 ) -> Plan:
-    """Build the plan for a disorder and compound (and profile) from already-fetched rows."""
+    """Build the plan for a disorder and compound (and profile, and the medication classes the
+    patient takes) from already-fetched rows."""
     chain = ancestry(disorder.pk, content.parents.get)
     profile_ids = {factor.pk for factor in profile}
     matches = sorted(
@@ -446,9 +528,21 @@ def recommend(
             key=lambda s: (SEVERITY_ORDER[s.severity], s.slug),
         )
     ]
-    contraindications = [w for w in applying if w.kind == SafetyKind.CONTRAINDICATION]
+    co_medications = content.interactions_for(compound, medications)
+    # Interactions with what this patient takes come first within each severity: they are about
+    # this patient, where safety statements are about every plan of their scope.
+    applying = sorted(
+        [
+            PlanWarning.from_interaction(interaction, compound)
+            for co_medication in co_medications
+            for interaction in co_medication.interactions
+        ]
+        + applying,
+        key=lambda warning: SEVERITY_ORDER[warning.severity],
+    )
+    contraindications = [w for w in applying if w.contraindicates]
     warnings = _gaps(recommendations, content.minimum_standards) + [
-        w for w in applying if w.kind != SafetyKind.CONTRAINDICATION
+        w for w in applying if not w.contraindicates
     ]
     return Plan(
         disorder=disorder,
@@ -460,6 +554,7 @@ def recommend(
         has_pairing_evidence=bool(pairing),
         overall_certainty=overall_certainty(m.guidance.certainty for m in pairing),
         contraindications=contraindications,
+        co_medications=co_medications,
     )
 
 
@@ -468,8 +563,10 @@ def guidance_content_get(
     disorder: Disorder | None = None,
     compound: Compound | None = None,
     profile: Sequence[ProfileFactor] = (),
+    medications: Sequence[MedicationClass] = (),
 ) -> GuidanceContent:
-    """Fetch the rows plans are built from: all of them, or only those one plan can use."""
+    """Fetch the rows plans are built from: all of them, or only those one plan can use (with the
+    interactions of its compound and the medication classes asked about)."""
     parents = dict(Disorder.objects.values_list("id", "parent_id"))
     guidance = (
         Guidance.objects.published()
@@ -490,15 +587,37 @@ def guidance_content_get(
         minimum = list(Modality.objects.exclude(minimum_standard_phase=""))
     else:
         minimum = []
-    return GuidanceContent(list(guidance), list(statements), parents, minimum)
+    interactions = []
+    if medications and compound is not None:
+        interactions = list(
+            Interaction.objects.filter(
+                Q(compound=compound) | Q(compound_class=compound.compound_class),
+                medication_class__in=[m.pk for m in medications],
+            )
+            .select_related("compound", "medication_class")
+            .prefetch_related(citations())
+        )
+    return GuidanceContent(list(guidance), list(statements), parents, minimum, interactions)
 
 
 def recommendation_plan(
-    *, disorder: Disorder, compound: Compound, profile: Sequence[ProfileFactor] = ()
+    *,
+    disorder: Disorder,
+    compound: Compound,
+    profile: Sequence[ProfileFactor] = (),
+    medications: Sequence[MedicationClass] = (),
 ) -> Plan:
     """Return the plan for one disorder and compound, read from the current content."""
-    content = guidance_content_get(disorder=disorder, compound=compound, profile=profile)
-    return recommend(disorder=disorder, compound=compound, profile=profile, content=content)
+    content = guidance_content_get(
+        disorder=disorder, compound=compound, profile=profile, medications=medications
+    )
+    return recommend(
+        disorder=disorder,
+        compound=compound,
+        profile=profile,
+        medications=medications,
+        content=content,
+    )
 
 
 @dataclass(frozen=True)

@@ -26,20 +26,23 @@ from django.db.models import Case, IntegerField, Model, OrderBy, Value, When
 from compounds.models import CompoundClass, EvidenceBasis, MechanismLevel
 from content.models import Provenance
 from disorders.models import DisorderCategory
-from evidence.models import EvidenceType
+from evidence.models import EvidenceType, ReferenceOrigin
 from guidance.grading import DESIGN_CEILING, Certainty, Direction, Kind
 from guidance.models import GuidanceStrength, SafetyKind, SafetyTrigger, Severity
 from guidance.recommendations import (
     CERTAINTY_POINTS,
     CONTENT_GAP,
     INHERITED_DISORDER_PENALTY,
+    INTERACTION,
     NO_EVIDENCE,
+    RISK_SEVERITY,
     SPECIFICITY_POINTS,
     STRENGTH_POINTS,
     WARNING_KINDS,
     Specificity,
     Verdict,
 )
+from medications.models import InteractionEffect, InteractionReliability, InteractionRisk
 from modalities.models import Lineage, TreatmentPhase
 
 Choices = Sequence[tuple[str, str]]
@@ -365,12 +368,15 @@ WARNING_KIND = vocabulary(
     "Kind of plan warning",
     WARNING_KINDS,
     description="What a plan's contraindication or warning is (their `kind`): a safety "
-    "statement's kind, or the service's own warning that its content lacks something every "
-    "plan needs.",
+    "statement's kind, a recorded interaction with one of the patient's medications, or the "
+    "service's own warning that its content lacks something every plan needs.",
     order_rule=NOT_RANKED,
     ordered=False,
     descriptions={
         **SAFETY_KIND_DESCRIPTIONS,
+        INTERACTION: "A recorded interaction of the plan's compound with a medication class the "
+        "request named (`medications=`); its `interaction` says the effect, risk and "
+        "reliability. A dangerous one is listed among the contraindications.",
         CONTENT_GAP: "The service's content lacks something every plan needs (a minimum "
         "standard, or any integration guidance); an editor should restore it.",
     },
@@ -495,8 +501,103 @@ LINEAGE = vocabulary(
     },
 )
 
+
 # Every vocabulary, in the order the API lists them: guidance and plans, safety, sources, then
 # compounds, mechanisms, disorders and modalities.
+def _in_plans(risk: InteractionRisk) -> str:
+    if risk == InteractionRisk.DANGEROUS:
+        return "In a plan: a contraindication (the verdict is contraindicated)."
+    return f"In a plan: a warning of severity {RISK_SEVERITY[risk]}."
+
+
+INTERACTION_RISK = vocabulary(
+    "interaction_risk",
+    "Risk of an interaction",
+    InteractionRisk.choices,
+    description="How much harm, to the patient or to the treatment, taking a medication with a "
+    "compound risks (the `risk` of interactions): an editor's judgement from what the source "
+    "states, explained in `risk_basis`. There is no 'low risk' or 'safe' level: none of the "
+    "sources makes such a claim, and no row for a pair means nothing is recorded, not that it "
+    "is safe. Mixtures.info's risk levels map one to one (Dangerous, Unsafe, Caution, Unknown; "
+    "its Neutral has no equivalent); TripSit's Dangerous, Unsafe and Caution map to the same "
+    "names, its three Low Risk levels to none.",
+    order_rule="Most dangerous first.",
+    descriptions={
+        InteractionRisk.DANGEROUS: "Do not combine: the source ties the combination to serious "
+        f"harm. Mixtures: Dangerous; TripSit: Dangerous. {_in_plans(InteractionRisk.DANGEROUS)}",
+        InteractionRisk.UNSAFE: "Combine only with specific precautions. Mixtures: Unsafe; "
+        f"TripSit: Unsafe. {_in_plans(InteractionRisk.UNSAFE)}",
+        InteractionRisk.CAUTION: "The combination may harm the patient or weaken the treatment; "
+        "it needs the clinician's attention. Mixtures: Caution; TripSit: Caution. "
+        f"{_in_plans(InteractionRisk.CAUTION)}",
+        InteractionRisk.UNKNOWN: "A source speaks of the pair but no risk level is established; "
+        "not a statement of safety. Mixtures: Unknown; TripSit: none. "
+        f"{_in_plans(InteractionRisk.UNKNOWN)}",
+    },
+)
+
+INTERACTION_RELIABILITY = vocabulary(
+    "interaction_reliability",
+    "Reliability of an interaction judgement",
+    InteractionReliability.choices,
+    description="How well an interaction's judgement is supported (its `reliability`), after "
+    "Mixtures.info's pattern (Hypothetical, Inferred, Proven); null where no finding is "
+    "recorded.",
+    order_rule="Best supported first.",
+    descriptions={
+        InteractionReliability.PROVEN: "Shown in controlled studies of the combination in people.",
+        InteractionReliability.INFERRED: "Observed in people without a controlled test of the "
+        "combination: analyses of experience reports, surveys, secondary analyses of trials.",
+        InteractionReliability.HYPOTHETICAL: "Expected from pharmacology; not observed in people.",
+    },
+)
+
+INTERACTION_EFFECT = vocabulary(
+    "interaction_effect",
+    "Effect of an interaction",
+    InteractionEffect.choices,
+    description="What a source says happens when a medication is taken with a compound (the "
+    "`effect` of interactions).",
+    order_rule=NOT_RANKED,
+    ordered=False,
+    descriptions={
+        InteractionEffect.SEIZURE_RISK: "Seizures are associated with the combination.",
+        InteractionEffect.SEROTONIN_TOXICITY_RISK: "Serotonin toxicity (serotonin syndrome) "
+        "is a risk of the combination.",
+        InteractionEffect.ATTENUATED_THERAPEUTIC_EFFECT: "The compound's therapeutic effect "
+        "is weaker with the medication.",
+        InteractionEffect.ATTENUATED_ACUTE_EFFECT: "The compound's acute effects are weaker "
+        "with the medication.",
+        InteractionEffect.ALTERED_ACUTE_EFFECT: "The compound's acute subjective effects "
+        "change with the medication (the source gives no direction).",
+        InteractionEffect.ALTERED_TREATMENT_RESPONSE: "The response to treatment with the "
+        "compound differs with (or after stopping) the medication.",
+        InteractionEffect.NO_SEIZURE_ASSOCIATION: "The source looked for an association with "
+        "seizures and found none; not evidence that the combination is safe.",
+        InteractionEffect.REVIEWED_NO_FINDING_RECORDED: "A source reviews the combination, but "
+        "this service records none of its findings: read the source before combining.",
+    },
+)
+
+REFERENCE_ORIGIN = vocabulary(
+    "origin",
+    "Origin of a reference",
+    ReferenceOrigin.choices,
+    description="Where a reference comes from, relative to the source article (the `origin` of "
+    "every citation and reference).",
+    order_rule=NOT_RANKED,
+    ordered=False,
+    descriptions={
+        ReferenceOrigin.ARTICLE: "The source article itself (Jones 2025), cited for what it "
+        "states in its own words.",
+        ReferenceOrigin.ARTICLE_REFERENCE: "One of the article's numbered references; its "
+        "`seed_number` is the number the article cites it by.",
+        ReferenceOrigin.OUTSIDE_ARTICLE: "A published source outside the article, added by "
+        "editors with a checkable DOI where the article is silent (co-medication); statements "
+        "citing it have provenance cited_source.",
+    },
+)
+
 VOCABULARIES: tuple[Vocabulary, ...] = (
     PHASE,
     STRENGTH,
@@ -517,6 +618,10 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
     EVIDENCE_BASIS,
     CATEGORY,
     LINEAGE,
+    INTERACTION_EFFECT,
+    INTERACTION_RISK,
+    INTERACTION_RELIABILITY,
+    REFERENCE_ORIGIN,
 )
 BY_NAME: dict[str, Vocabulary] = {v.name: v for v in VOCABULARIES}
 # Each vocabulary's values differ from every other's, so a field's choices name one vocabulary.

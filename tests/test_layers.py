@@ -18,9 +18,27 @@ ALLOWED: dict[str, set[str]] = {
     "compounds": {"content", "evidence"},
     "modalities": {"content", "evidence"},
     "disorders": {"content", "evidence"},
-    "guidance": {"content", "evidence", "compounds", "modalities", "disorders"},
-    "infra": {"content", "evidence", "compounds", "modalities", "disorders", "guidance"},
-    "api": {"infra", "content", "evidence", "compounds", "modalities", "disorders", "guidance"},
+    "medications": {"content", "evidence", "compounds"},
+    "guidance": {"content", "evidence", "compounds", "modalities", "disorders", "medications"},
+    "infra": {
+        "content",
+        "evidence",
+        "compounds",
+        "modalities",
+        "disorders",
+        "medications",
+        "guidance",
+    },
+    "api": {
+        "infra",
+        "content",
+        "evidence",
+        "compounds",
+        "modalities",
+        "disorders",
+        "medications",
+        "guidance",
+    },
 }
 ALLOWED["config"] = set(ALLOWED)
 

@@ -25,7 +25,7 @@ from rest_framework.reverse import reverse
 
 from content.models import Provenance, Statement
 from content.text import lines
-from evidence.models import Reference
+from evidence.models import Reference, ReferenceOrigin
 from modalities.models import TreatmentPhase
 
 # The one definition of a citation: what a statement shows of each reference it cites. ``url`` is
@@ -39,6 +39,7 @@ CITATION_FIELDS = (
     "doi_url",
     "url",
     "evidence_type",
+    "origin",
 )
 # The characters Django's reverse() leaves unquoted in a URL; the fast citation links match it.
 _URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
@@ -147,6 +148,18 @@ class ProfileFactorLinkSerializer(LinkSerializer):
     view_name = "profilefactor-detail"
 
 
+class MedicationClassLinkSerializer(LinkSerializer):
+    """A medication class a patient may take."""
+
+    view_name = "medicationclass-detail"
+
+
+class InteractionLinkSerializer(LinkSerializer):
+    """A recorded interaction of a compound (or class) with a medication class."""
+
+    view_name = "interaction-detail"
+
+
 class GuidanceLinkSerializer(LinkSerializer):
     """A guidance row; its name is made from its modality, phase and scope."""
 
@@ -189,6 +202,13 @@ class CitationSerializer(NullableModelSerializer):
     doi_url = serializers.URLField(read_only=True, allow_null=True, help_text="The DOI, resolved.")
     url = ReferenceURLField(
         help_text="This reference on this API: by seed number, else (no seed number) by DOI."
+    )
+    origin = serializers.ChoiceField(
+        choices=ReferenceOrigin.choices,
+        read_only=True,
+        help_text="article_reference: in the article's numbered list; article: the article "
+        "itself; outside_article: a source outside the article that editors added (for what "
+        "the article does not cover, such as co-medication).",
     )
 
     class Meta:

@@ -9,6 +9,8 @@ from api.serializers.common import (
     CompoundLinkSerializer,
     DisorderLinkSerializer,
     GuidanceLinkSerializer,
+    InteractionLinkSerializer,
+    MedicationClassLinkSerializer,
     ModalityLinkSerializer,
     OptionalCharField,
     PhaseSerializer,
@@ -19,6 +21,7 @@ from api.serializers.common import (
 )
 from api.serializers.compounds import PlasticitySerializer
 from api.serializers.grading import CertaintyField
+from api.serializers.medications import RISK_BASIS_HELP, reliability_field
 from evidence.models import EvidenceType
 from guidance.grading import Direction, Kind
 from guidance.models import GuidanceStrength, Severity
@@ -26,16 +29,19 @@ from guidance.recommendations import (
     CERTAINTY_POINTS,
     CONTENT_GAP,
     INHERITED_DISORDER_PENALTY,
+    INTERACTION,
     NO_EVIDENCE,
     PROFILE_POINTS,
     SCORE_MAX,
     SPECIFICITY_POINTS,
     STRENGTH_POINTS,
     WARNING_KINDS,
+    CoMedication,
     PlanWarning,
     Specificity,
     Verdict,
 )
+from medications.models import InteractionEffect, InteractionRisk, in_sentence
 from modalities.models import TreatmentPhase
 
 # What a plan's (and a matrix cell's) evidence level can be: the strongest evidence type behind
@@ -165,6 +171,22 @@ class PlanPhaseSerializer(PhaseSerializer):
     items = RecommendationItemSerializer(many=True)
 
 
+class InteractionJudgementSerializer(serializers.Serializer):
+    """The interaction behind a warning of kind interaction: what it joins and how it is judged."""
+
+    slug = serializers.SlugField()
+    url = serializers.HyperlinkedIdentityField(view_name="interaction-detail", lookup_field="slug")
+    medication_class = MedicationClassLinkSerializer()
+    effect = serializers.ChoiceField(choices=InteractionEffect.choices)
+    risk = serializers.ChoiceField(choices=InteractionRisk.choices)
+    reliability = reliability_field()
+    risk_basis = serializers.CharField(help_text=RISK_BASIS_HELP)
+    management = OptionalCharField(
+        help_text="What to do, where a source gives advice (cited by the warning's references); "
+        "null where no source does."
+    )
+
+
 class WarningSerializer(serializers.Serializer):
     """A safety statement that applies to the plan, or the service's own warning that its
     content lacks what every plan needs (kind content_gap)."""
@@ -180,7 +202,8 @@ class WarningSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=WARNING_KINDS,
         help_text="contraindication, precaution, standard or evidence_gap (a safety statement's "
-        "kind), or content_gap (the service's own warning that content is missing).",
+        "kind), interaction (a recorded interaction with one of the patient's medications), or "
+        "content_gap (the service's own warning that content is missing).",
     )
     severity = serializers.ChoiceField(choices=Severity.choices)
     title = serializers.CharField()
@@ -191,14 +214,51 @@ class WarningSerializer(serializers.Serializer):
         "warnings about gaps in the content."
     )
     locator = locator_field()
+    interaction = InteractionJudgementSerializer(
+        allow_null=True,
+        help_text="For kind interaction: the interaction's effect, risk and reliability; null "
+        "otherwise.",
+    )
 
     def get_url(self, warning: PlanWarning) -> str | None:
         if warning.kind == CONTENT_GAP:
             return None
         return reverse(
-            "safetystatement-detail",
+            "interaction-detail" if warning.kind == INTERACTION else "safetystatement-detail",
             kwargs={"slug": warning.code},
             request=self.context.get("request"),
+        )
+
+
+class CoMedicationSerializer(serializers.Serializer):
+    """One of the medication classes the request named, and what is recorded of it with the
+    plan's compound."""
+
+    medication_class = MedicationClassLinkSerializer()
+    interactions_recorded = serializers.BooleanField(
+        source="recorded",
+        help_text="Whether any interaction of the compound with this class is recorded. False "
+        "means none is recorded, never that the combination is safe.",
+    )
+    interactions = InteractionLinkSerializer(
+        many=True,
+        help_text="The interactions recorded, worst risk first; each is also among the plan's "
+        "contraindications (risk dangerous) or warnings.",
+    )
+    message = serializers.SerializerMethodField(help_text="What to show a clinician, in words.")
+
+    def get_message(self, item: CoMedication) -> str:
+        compound = self.context["plan_compound"]
+        name = in_sentence(item.medication_class.name)
+        if item.recorded:
+            count = len(item.interactions)
+            return (
+                f"{count} interaction{'s' if count > 1 else ''} of {compound.name} with {name} "
+                "recorded; see the plan's contraindications and warnings."
+            )
+        return (
+            f"No interaction of {compound.name} with {name} is recorded in this service's "
+            "sources. That is not a statement that the combination is safe."
         )
 
 
@@ -214,7 +274,8 @@ class PlanSerializer(serializers.Serializer):
 
     verdict = serializers.ChoiceField(
         choices=Verdict.choices,
-        help_text="contraindicated: a contraindication in the content applies (the plan is still "
+        help_text="contraindicated: a contraindication in the content applies, or an interaction "
+        "of risk dangerous with a medication the request named (the plan is still "
         "shown, to explain why not); pairing_evidence: guidance specific to this disorder with "
         "this compound exists; no_pairing_evidence: the plan is built from disorder-level and "
         "general guidance only.",
@@ -225,18 +286,26 @@ class PlanSerializer(serializers.Serializer):
         "guidance)."
     )
     contraindications = WarningSerializer(
-        many=True, help_text="The safety statements of kind contraindication that apply."
+        many=True,
+        help_text="The safety statements of kind contraindication that apply, then the "
+        "interactions of risk dangerous with a medication the request named.",
     )
     warnings = WarningSerializer(
         many=True,
         help_text="The other safety statements that apply (precautions, standards, evidence "
-        "gaps), and warnings that the content lacks a minimum standard.",
+        "gaps), the other interactions with a medication the request named, and warnings that "
+        "the content lacks a minimum standard.",
     )
     disclaimer = serializers.SerializerMethodField()
     disorder = DisorderLinkSerializer()
     compound = CompoundLinkSerializer()
     profile_factors = ProfileFactorLinkSerializer(
         many=True, source="profile", help_text="The clinical-profile factors asked for."
+    )
+    co_medications = serializers.SerializerMethodField(
+        help_text="Each medication class asked for (`medications=`), in the order given, with "
+        "the interactions recorded for it with this compound, or the statement that none is "
+        "recorded (never that the combination is safe). Empty when none was asked for."
     )
     plasticity = PlasticitySerializer(source="compound")
     score_max = serializers.SerializerMethodField(
@@ -261,6 +330,11 @@ class PlanSerializer(serializers.Serializer):
     def get_phases(self, plan) -> list[dict]:
         phases = phase_list(TreatmentPhase.values, top=plan.tops.get, items=plan.phases.get)
         return PlanPhaseSerializer(phases, many=True, context=self.context).data
+
+    @extend_schema_field(CoMedicationSerializer(many=True))
+    def get_co_medications(self, plan) -> list[dict]:
+        context = {**self.context, "plan_compound": plan.compound}
+        return CoMedicationSerializer(plan.co_medications, many=True, context=context).data
 
     @extend_schema_field(ScoreMaxSerializer)
     def get_score_max(self, plan) -> dict:

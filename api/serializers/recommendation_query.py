@@ -7,9 +7,12 @@ from api.exceptions import invalid
 from compounds.models import Compound
 from content.models import valid_slugs
 from disorders.models import Disorder, ProfileFactor
+from medications.models import MedicationClass
+from medications.selectors import medication_slugs, medications_by_slug
 
 MAX_SLUG_LENGTH = 80
 MAX_PROFILE_FACTORS = 10
+MAX_MEDICATIONS = 20
 
 
 class KnownSlugField(serializers.CharField):
@@ -35,17 +38,29 @@ class KnownSlugField(serializers.CharField):
         return found
 
 
-class ProfileField(serializers.CharField):
-    """Clinical-profile factor slugs, repeated (``profile=a&profile=b``, what OpenAPI client
-    generators send) or comma-separated (``profile=a,b``), or both; duplicates are merged."""
+class SlugListField(serializers.CharField):
+    """Slugs, repeated (``name=a&name=b``, what OpenAPI client generators send) or
+    comma-separated (``name=a,b``), or both; duplicates are merged. Every error lists the valid
+    slugs. Subclasses say what the slugs name (``noun``) and resolve them to rows."""
+
+    noun = "item"
+    max_items = 10
 
     def __init__(self, **kwargs):
         super().__init__(
-            max_length=MAX_PROFILE_FACTORS * (MAX_SLUG_LENGTH + 1),
+            max_length=self.max_items * (MAX_SLUG_LENGTH + 1),
             allow_blank=True,
             trim_whitespace=False,
             **kwargs,
         )
+
+    def valid(self) -> list[str]:
+        """The slugs this field accepts, for error messages."""
+        raise NotImplementedError
+
+    def resolve(self, slugs: list[str]) -> dict[str, object]:
+        """The rows the known slugs name, keyed by slug; unknown slugs are left out."""
+        raise NotImplementedError
 
     def get_value(self, dictionary):
         """Every value of a repeated parameter, joined as one comma-separated list."""
@@ -54,28 +69,66 @@ class ProfileField(serializers.CharField):
         return super().get_value(dictionary)
 
     def fail_with_choices(self, problem: str):
-        slugs = valid_slugs(ProfileFactor)
+        slugs = self.valid()
         raise serializers.ValidationError(invalid(f"{problem} {', '.join(slugs)}.", slugs))
 
-    def to_internal_value(self, data) -> list[ProfileFactor]:
+    def to_internal_value(self, data) -> list:
         if len(str(data)) > self.max_length:
             self.fail_with_choices(
-                f"Longer than {self.max_length} characters; give at most {MAX_PROFILE_FACTORS} of:"
+                f"Longer than {self.max_length} characters; give at most {self.max_items} of:"
             )
         raw = super().to_internal_value(data)
         items = [item.strip() for item in raw.split(",")]
         if raw and not all(items):
             self.fail_with_choices("An empty item in the list; give comma-separated slugs of:")
-        if len(items) > MAX_PROFILE_FACTORS:
-            self.fail_with_choices(f"At most {MAX_PROFILE_FACTORS} factors; valid:")
+        if len(items) > self.max_items:
+            self.fail_with_choices(f"At most {self.max_items} {self.noun}s; valid:")
         slugs = list(dict.fromkeys(item for item in items if item))
-        found = {f.slug: f for f in ProfileFactor.objects.filter(slug__in=slugs)}
+        found = self.resolve(slugs) if slugs else {}
         unknown = [slug for slug in slugs if slug not in found]
         if unknown:
             self.fail_with_choices(
-                f"Unknown profile factor(s) {', '.join(map(repr, unknown))}; valid:"
+                f"Unknown {self.noun}(s) {', '.join(map(repr, unknown))}; valid:"
             )
-        return [found[slug] for slug in slugs]
+        return list(dict.fromkeys(found[slug] for slug in slugs))
+
+
+class ProfileField(SlugListField):
+    """Clinical-profile factor slugs."""
+
+    noun = "profile factor"
+    max_items = MAX_PROFILE_FACTORS
+
+    def valid(self) -> list[str]:
+        return valid_slugs(ProfileFactor)
+
+    def resolve(self, slugs: list[str]) -> dict[str, ProfileFactor]:
+        return {f.slug: f for f in ProfileFactor.objects.filter(slug__in=slugs)}
+
+
+class MedicationsField(SlugListField):
+    """Medication classes the patient takes: a class's slug (ssri) or a member's (sertraline,
+    which stands for its class); two members of one class are one class."""
+
+    noun = "medication"
+    max_items = MAX_MEDICATIONS
+
+    def valid(self) -> list[str]:
+        classes, members = medication_slugs()
+        return classes + members
+
+    def fail_with_choices(self, problem: str):
+        classes, members = medication_slugs()
+        raise serializers.ValidationError(
+            invalid(
+                f"{problem} a medication class ({', '.join(classes)}) or a member of one "
+                f"({', '.join(members)}); see /api/v1/medications/.",
+                classes + members,
+            )
+        )
+
+    def resolve(self, slugs: list[str]) -> dict[str, MedicationClass]:
+        return medications_by_slug(slugs)
 
 
 class RecommendationQuerySerializer(serializers.Serializer):
@@ -84,3 +137,4 @@ class RecommendationQuerySerializer(serializers.Serializer):
     disorder = KnownSlugField(Disorder)
     compound = KnownSlugField(Compound)
     profile = ProfileField(required=False, default="")
+    medications = MedicationsField(required=False, default="")

@@ -15,6 +15,7 @@ from content.versioning import content_version_get
 from disorders.models import Disorder, ProfileFactor
 from evidence.models import Reference
 from guidance.models import Guidance, SafetyStatement
+from medications.models import Interaction, MedicationClass
 from modalities.models import Modality
 
 
@@ -63,6 +64,8 @@ class MetaView(StrictQueryMixin, APIView):
             "profile_factors": ProfileFactor.objects.count(),
             "safety_statements": SafetyStatement.objects.count(),
             "references": Reference.objects.count(),
+            "medications": MedicationClass.objects.count(),
+            "interactions": Interaction.objects.count(),
         }
         data = {
             "content_version": version.token,

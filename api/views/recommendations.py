@@ -29,8 +29,8 @@ class RecommendationView(StrictQueryMixin, APIView):
     over general scaffolding) and its `items` by score.
     """
 
-    query_parameters = frozenset({"disorder", "compound", "profile"})
-    repeatable = frozenset({"profile"})
+    query_parameters = frozenset({"disorder", "compound", "profile", "medications"})
+    repeatable = frozenset({"profile", "medications"})
     may_be_empty = frozenset({"disorder", "compound"})
 
     @extend_schema(
@@ -48,6 +48,18 @@ class RecommendationView(StrictQueryMixin, APIView):
                 "the parameter (profile=a&profile=b, as generated clients send it) or separate "
                 "slugs with commas (profile=a,b); duplicates are merged. They add and lift "
                 "guidance chosen for them.",
+            ),
+            OpenApiParameter(
+                "medications",
+                {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 20},
+                style="form",
+                explode=True,
+                description="Medication classes the patient already takes: slugs of "
+                "/api/v1/medications/ (lithium, ssri, ...) or of a member of one (sertraline, "
+                "for its class), repeated or comma-separated as for `profile`. Each recorded "
+                "interaction with the compound becomes a contraindication (risk dangerous) or a "
+                "warning, and `co_medications` says, per class, what is recorded: none recorded "
+                "is never a statement that the combination is safe.",
             ),
         ],
         responses=PlanSerializer,

@@ -49,7 +49,8 @@ def test_a_citation_links_to_its_seed_number_or_else_to_its_doi(client):
 
 
 def test_references_are_listed_in_the_order_statements_cite_them(client):
-    results = client.get("/api/v1/references/", {"page_size": 100}).json()["results"]
+    first = client.get("/api/v1/references/", {"page_size": 100}).json()
+    results = first["results"] + client.get(first["next"]).json()["results"]
     listed = [(ref["seed_number"], ref["doi"]) for ref in results]
     assert listed == list(Reference.objects.in_citation_order().values_list("seed_number", "doi"))
     seeds = [r.seed_number for r in Reference.objects.all()]

@@ -12,9 +12,11 @@ from urllib.parse import quote
 import pytest
 from rest_framework.reverse import reverse
 
+from api.filters import MedicationFilter
 from api.urls import router
 from api.views.base import LIST_PARAMETERS
 from disorders.models import Disorder, ProfileFactor
+from medications.selectors import medication_slugs
 from tests.problems import messages, problem, valid
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +135,13 @@ def test_every_filter_names_the_valid_values_when_given_an_unknown_one(
             values = [value for value, _ in declared.extra["choices"]]
             assert messages(body) == {name: [f"Unknown value 'zzz'; valid: {', '.join(values)}."]}
             assert valid(body, name) == values
+        elif isinstance(declared, MedicationFilter):
+            classes, members = medication_slugs()
+            assert messages(body)[name][0].startswith(
+                f"Unknown medication 'zzz'; valid: a medication class ({', '.join(classes)}) or "
+                f"a member of one ({', '.join(members)})"
+            )
+            assert valid(body, name) == classes + members
         elif hasattr(declared, "queryset"):
             slugs = sorted(declared.queryset.model.objects.values_list("slug", flat=True))
             assert messages(body) == {name: [f"Unknown slug 'zzz'; valid: {', '.join(slugs)}."]}

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 # url -> queries it may run (for lists: the count, the page, and one per slug filter given).
 EXPECTED = {
     "/api/v1/": 1,
-    "/api/v1/meta/": 10,
+    "/api/v1/meta/": 12,
     "/api/v1/compounds/": 3,
     "/api/v1/compounds/ketamine/": 6,
     "/api/v1/mechanisms/": 3,
@@ -37,7 +37,14 @@ EXPECTED = {
     "/api/v1/references/10.1177/0269881108093587/": 2,
     "/api/v1/recommendations/?disorder=ptsd&compound=mdma": 10,
     "/api/v1/recommendations/?disorder=ptsd&compound=mdma&profile=dissociative-tendencies": 11,
+    # + the medication classes named (2: classes, members) and their interactions (2).
+    "/api/v1/recommendations/?disorder=ptsd&compound=mdma&medications=lithium,sertraline": 14,
     "/api/v1/recommendations/matrix/": 9,
+    "/api/v1/medications/": 4,
+    "/api/v1/medications/ssri/": 3,
+    "/api/v1/interactions/": 4,
+    "/api/v1/interactions/?compound=psilocybin&medication=sertraline": 7,
+    "/api/v1/interactions/classic-psychedelics-lithium-seizures/": 3,
     # The document holds no content (slugs are typed by format): only the content version.
     "/api/schema/?format=json": 1,
 }

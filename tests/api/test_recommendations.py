@@ -341,7 +341,7 @@ def test_an_admin_edit_changes_the_next_answer(editor):
         (
             {"disorder": "ptsd", "compound": "mdma", "profile": ",".join("abcdefghijk")},
             "profile",
-            "At most 10 factors; valid: dissociative-tendencies",
+            "At most 10 profile factors; valid: dissociative-tendencies",
         ),
         ({"disorder": "ptsd", "compound": "mdma", "dose": "high"}, "dose", "Unknown parameter"),
     ],

@@ -16,6 +16,8 @@ def test_the_root_links_every_resource_and_the_docs(client):
         "guidance",
         "profile-factors",
         "safety-statements",
+        "medications",
+        "interactions",
         "references",
         "recommendations",
         "recommendation-matrix",
@@ -36,7 +38,9 @@ def test_the_root_links_every_resource_and_the_docs(client):
 def test_meta_counts_every_resource_and_credits_the_source(client):
     body = client.get("/api/v1/meta/").json()
     assert body["counts"]["compounds"] == 4
-    assert body["counts"]["references"] == 96
+    # The article, its 95 references and the six sources on co-medication outside it.
+    assert body["counts"]["references"] == 102
+    assert body["counts"]["interactions"] == 14
     assert body["counts"]["guidance"] == Guidance.objects.count()
     assert body["source"]["doi"] == "10.3389/fpsyt.2025.1565852"
     assert "CC BY 4.0" in body["source"]["licence"]

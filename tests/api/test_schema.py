@@ -103,6 +103,7 @@ def test_content_slugs_are_patterns_with_real_examples_not_enums(schema):
         "compounds",
         "modalities",
         "profile-factors",
+        "medications",
     }
 
 

@@ -135,6 +135,10 @@ def test_every_object_with_a_slug_links_to_its_own_row(client, responses):
     guidance) name and link themselves as their own resource does."""
     shown: dict[str, dict] = {}
     for where, _, value in rows(responses):
+        if where.rsplit(".", 1)[-1].startswith("members["):
+            # A medication class's member is no resource of its own: it lives in its class.
+            assert set(value) == {"slug", "name", "atc_code", "atc_source"}, where
+            continue
         if isinstance(value, dict) and "slug" in value:
             assert "url" in value, where
             if value["url"] is None:

@@ -33,6 +33,7 @@ def test_the_statement_checks_cover_every_content_model():
         "disorders.ProfileFactor",
         "guidance.Guidance",
         "guidance.SafetyStatement",
+        "medications.Interaction",
         "modalities.Modality",
     }
 

@@ -249,7 +249,7 @@ def test_a_malformed_doi_aborts_the_load(changed_ketamine):
         )
 
     edit_fixture(changed_ketamine, "references.yaml", add_reference)
-    assert_load_fails(changed_ketamine, "references.yaml, entry 97", "doi: Enter a DOI")
+    assert_load_fails(changed_ketamine, "references.yaml, entry 103", "doi: Enter a DOI")
 
 
 def test_a_citation_of_an_unknown_reference_aborts_the_load(changed_ketamine):

@@ -17,6 +17,7 @@ from content.versioning import content_version_get
 from disorders.models import Disorder, ProfileFactor
 from evidence.models import Reference
 from guidance.models import Guidance, SafetyStatement
+from medications.models import Interaction, Medication, MedicationClass
 from modalities.models import Modality
 from tests.admin_forms import REASON, change_page_data, guidance_form, new_safety_statement_form
 
@@ -221,6 +222,9 @@ CLINICAL = [
     pytest.param(Modality, "aims", id="modality"),
     pytest.param(SafetyStatement, "message", id="safety-statement"),
     pytest.param(Reference, "title", id="reference"),
+    pytest.param(MedicationClass, "description", id="medication-class"),
+    pytest.param(Medication, "atc_source", id="medication"),
+    pytest.param(Interaction, "summary", id="interaction"),
 ]
 
 

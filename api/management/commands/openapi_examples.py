@@ -34,6 +34,16 @@ REQUESTS = {
     "safety_statements_retrieve": {
         "Example": "/api/v1/safety-statements/minimum-preparation-standard/"
     },
+    "medications_list": {"Example": "/api/v1/medications/"},
+    "medications_retrieve": {"Example": "/api/v1/medications/ssri/"},
+    "interactions_list": {
+        "Interactions of psilocybin": "/api/v1/interactions/?compound=psilocybin"
+    },
+    "interactions_retrieve": {
+        "Lithium with classic psychedelics": (
+            "/api/v1/interactions/classic-psychedelics-lithium-seizures/"
+        )
+    },
     "references_list": {"Example": "/api/v1/references/?evidence_type=randomized_controlled_trial"},
     "references_retrieve": {"Example": "/api/v1/references/10.1176/appi.ajp.2019.19070684/"},
     "meta_retrieve": {"Example": "/api/v1/meta/"},
@@ -50,6 +60,17 @@ REQUESTS = {
         "Dissociative tendencies, no pairing evidence": (
             "/api/v1/recommendations/?disorder=anxiety-disorders&compound=psilocybin"
             "&profile=dissociative-tendencies"
+        ),
+        "Psilocybin for a patient on lithium": (
+            "/api/v1/recommendations/?disorder=major-depressive-disorder&compound=psilocybin"
+            "&medications=lithium"
+        ),
+        "MDMA for a patient on an SSRI": (
+            "/api/v1/recommendations/?disorder=ptsd&compound=mdma&medications=sertraline"
+        ),
+        "Ketamine for a patient on a benzodiazepine": (
+            "/api/v1/recommendations/?disorder=major-depressive-disorder&compound=ketamine"
+            "&medications=benzodiazepine"
         ),
     },
     "recommendations_matrix_retrieve": {"Example": "/api/v1/recommendations/matrix/"},
