@@ -7,6 +7,13 @@ from compounds.models import Compound, CompoundClass, CompoundMechanism, Evidenc
 from disorders.models import Disorder, DisorderCategory, ProfileFactor
 from evidence.models import EvidenceType, Reference
 from guidance.models import Guidance, GuidanceStrength, SafetyStatement, Severity
+from medications.models import (
+    Interaction,
+    InteractionEffect,
+    InteractionReliability,
+    InteractionRisk,
+    MedicationClass,
+)
 from modalities.models import Lineage, Modality, TreatmentPhase
 
 
@@ -126,3 +133,26 @@ class SafetyStatementFactory(CitedFactory):
     title = "A test warning"
     message = "Be careful in tests."
     severity = Severity.CAUTION
+
+
+class MedicationClassFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MedicationClass
+
+    slug = factory.Sequence(lambda n: f"medication-class-{n}")
+    name = factory.Sequence(lambda n: f"Medication class {n}")
+
+
+class InteractionFactory(CitedFactory):
+    class Meta:
+        model = Interaction
+
+    slug = factory.Sequence(lambda n: f"interaction-{n}")
+    medication_class = factory.SubFactory(MedicationClassFactory)
+    effect = InteractionEffect.ALTERED_ACUTE_EFFECT
+    risk = InteractionRisk.CAUTION
+    risk_basis = "A test's judgement."
+    reliability = InteractionReliability.INFERRED
+    summary = "A test interaction."
+    provenance = "editorial"
+    locator = "A test's reasoning."
