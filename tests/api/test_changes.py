@@ -17,6 +17,7 @@ from content.versioning import content_version_get
 from disorders.models import Disorder
 from evidence.models import Reference
 from guidance.models import Guidance, SafetyStatement
+from medications.models import Interaction, Medication, MedicationClass
 from tests.admin_forms import REASON, change_page_data, guidance_form, new_safety_statement_form
 from tests.factories import GuidanceFactory, SafetyStatementFactory
 
@@ -139,8 +140,23 @@ def delete_a_mechanism(client) -> None:
     delete(client, CompoundMechanism.objects.first().mechanism)
 
 
+def reword_an_interaction(client) -> None:
+    edit(client, Interaction.objects.get(slug="mdma-maoi-reviewed"), summary="Reworded.")
+
+
+def rename_a_medication(client) -> None:
+    edit(client, Medication.objects.get(slug="sertraline"), name="Sertraline hydrochloride")
+
+
+def rename_a_medication_class(client) -> None:
+    edit(client, MedicationClass.objects.get(slug="lithium"), name="Lithium salts")
+
+
 EDITS = [
     edit_guidance_rationale,
+    reword_an_interaction,
+    rename_a_medication,
+    rename_a_medication_class,
     rename_a_compound,
     retitle_a_cited_reference,
     delete_a_safety_statement,
