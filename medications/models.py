@@ -43,6 +43,15 @@ def atc_field(**kwargs) -> models.CharField:
     )
 
 
+def atc_has_source(model_name: str) -> models.CheckConstraint:
+    """A code is stored only with where it was checked."""
+    return models.CheckConstraint(
+        condition=models.Q(atc_code="") | ~models.Q(atc_source=""),
+        name=f"{model_name}_atc_has_source",
+        violation_error_message="Say where the ATC code was checked.",
+    )
+
+
 def code_source_field() -> models.CharField:
     return models.CharField(
         max_length=300,
@@ -68,13 +77,7 @@ class MedicationClass(ContentModel):
         ordering = ["name"]
         verbose_name = "medication class"
         verbose_name_plural = "medication classes"
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(atc_code="") | ~models.Q(atc_source=""),
-                name="medicationclass_atc_has_source",
-                violation_error_message="Say where the ATC code was checked.",
-            ),
-        ]
+        constraints = [atc_has_source("medicationclass")]
 
     def __str__(self) -> str:
         return self.name
@@ -97,13 +100,7 @@ class Medication(ContentModel):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(atc_code="") | ~models.Q(atc_source=""),
-                name="medication_atc_has_source",
-                violation_error_message="Say where the ATC code was checked.",
-            ),
-        ]
+        constraints = [atc_has_source("medication")]
 
     def __str__(self) -> str:
         return self.name

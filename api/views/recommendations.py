@@ -9,10 +9,25 @@ from api.pagination import PageNumberPagination, page_parameters
 from api.params import StrictQueryMixin
 from api.serializers.matrix import MatrixSerializer, matrix_cell
 from api.serializers.plans import PlanSerializer
-from api.serializers.recommendation_query import RecommendationQuerySerializer
+from api.serializers.recommendation_query import (
+    MAX_MEDICATIONS,
+    MAX_PROFILE_FACTORS,
+    RecommendationQuerySerializer,
+)
 from api.views.base import DISCLAIMER, current_version
 from disorders.models import Disorder
 from guidance.recommendations import recommendation_matrix, recommendation_plan
+
+
+def slug_list_parameter(name: str, max_items: int, description: str) -> OpenApiParameter:
+    """A query parameter taking a list of slugs, repeated (as generated clients send a list)."""
+    return OpenApiParameter(
+        name,
+        {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": max_items},
+        style="form",
+        explode=True,
+        description=description,
+    )
 
 
 class RecommendationView(StrictQueryMixin, APIView):
@@ -39,22 +54,18 @@ class RecommendationView(StrictQueryMixin, APIView):
         parameters=[
             OpenApiParameter("disorder", str, required=True, description="Slug of a disorder."),
             OpenApiParameter("compound", str, required=True, description="Slug of a compound."),
-            OpenApiParameter(
+            slug_list_parameter(
                 "profile",
-                {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 10},
-                style="form",
-                explode=True,
-                description="Clinical-profile factors (slugs of /api/v1/profile-factors/): repeat "
+                MAX_PROFILE_FACTORS,
+                "Clinical-profile factors (slugs of /api/v1/profile-factors/): repeat "
                 "the parameter (profile=a&profile=b, as generated clients send it) or separate "
                 "slugs with commas (profile=a,b); duplicates are merged. They add and lift "
                 "guidance chosen for them.",
             ),
-            OpenApiParameter(
+            slug_list_parameter(
                 "medications",
-                {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 20},
-                style="form",
-                explode=True,
-                description="Medication classes the patient already takes: slugs of "
+                MAX_MEDICATIONS,
+                "Medication classes the patient already takes: slugs of "
                 "/api/v1/medications/ (lithium, ssri, ...) or of a member of one (sertraline, "
                 "for its class), repeated or comma-separated as for `profile`. Each recorded "
                 "interaction with the compound becomes a contraindication (risk dangerous) or a "
