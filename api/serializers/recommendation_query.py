@@ -12,7 +12,9 @@ from medications.selectors import medication_slugs, medications_by_slug
 
 MAX_SLUG_LENGTH = 80
 MAX_PROFILE_FACTORS = 10
-MAX_MEDICATIONS = 20
+# disorder + compound + 10 profile factors + 8 medications, each repeated, is the 20 query
+# parameters a request may have (API_MAX_QUERY_PARAMETERS): every request the schema allows passes.
+MAX_MEDICATIONS = 8
 
 
 class KnownSlugField(serializers.CharField):

@@ -40,7 +40,7 @@ def test_meta_counts_every_resource_and_credits_the_source(client):
     assert body["counts"]["compounds"] == 4
     # The article, its 95 references and the six sources on co-medication outside it.
     assert body["counts"]["references"] == 102
-    assert body["counts"]["interactions"] == 14
+    assert body["counts"]["interactions"] == 19
     assert body["counts"]["guidance"] == Guidance.objects.count()
     assert body["source"]["doi"] == "10.3389/fpsyt.2025.1565852"
     assert "CC BY 4.0" in body["source"]["licence"]
