@@ -11,9 +11,17 @@ from rest_framework import filters
 
 from api.exceptions import ValidValuesCode, parameter_error
 from api.params import NO_CONTROL_CHARACTERS_PATTERN
-from compounds.models import Compound, CompoundClass, Mechanism, MechanismLevel
+from compounds.models import Compound, CompoundClass, CompoundCode, Mechanism, MechanismLevel
+from content.codes import (
+    COMPOUND_SYSTEMS,
+    DISORDER_SYSTEMS,
+    CodeError,
+    coded_row_get,
+    token_pattern,
+    valid_system_names,
+)
 from content.models import Provenance, statements_of, valid_slugs
-from disorders.models import Disorder, DisorderCategory, ProfileFactor
+from disorders.models import Disorder, DisorderCategory, DisorderCode, ProfileFactor
 from evidence.models import ARTICLE_DOI, YEAR_RANGE, EvidenceType, Reference, ReferenceOrigin
 from guidance.grading import Certainty, Kind
 from guidance.models import Guidance, GuidanceStrength, SafetyKind, SafetyStatement, Severity
@@ -66,6 +74,57 @@ class MedicationChoiceField(forms.CharField):
                 },
             )
         return found
+
+
+class CodeChoiceField(forms.CharField):
+    """A ``system|code`` naming one row by a standard code; the error says whether the system is
+    unknown (listing the valid ones) or no row has the code."""
+
+    def __init__(self, *args, code_model, systems, **kwargs):
+        self.code_model, self.systems = code_model, systems
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            found = coded_row_get(self.code_model, self.systems, value)
+        except CodeError as error:
+            raise ValidationError(
+                str(error), code=ValidValuesCode("invalid_choice", error.valid or ())
+            ) from None
+        return getattr(found, self.code_model.ENTITY)
+
+
+class IdentifierFilter(django_filters.Filter):
+    """Filter by a standard code, ``?identifier=system|code`` as FHIR token search writes it."""
+
+    field_class = CodeChoiceField
+
+    def __init__(self, code_model, systems, **kwargs):
+        names = ", ".join(valid_system_names(systems))
+        kwargs.setdefault(
+            "help_text",
+            f"A standard code as system|code, the system by short name or FHIR URI ({names}); "
+            "e.g. icd-10-cm|F10.20. A code no row carries is a 400 that says so.",
+        )
+        super().__init__(field_name="pk", code_model=code_model, systems=systems, **kwargs)
+
+    def filter(self, qs, value):
+        return qs if value is None else qs.filter(pk=value.pk)
+
+
+@extend_schema_field({"type": "string", "pattern": token_pattern(COMPOUND_SYSTEMS)})
+class CompoundIdentifierFilter(IdentifierFilter):
+    def __init__(self, **kwargs):
+        super().__init__(CompoundCode, COMPOUND_SYSTEMS, **kwargs)
+
+
+@extend_schema_field({"type": "string", "pattern": token_pattern(DISORDER_SYSTEMS)})
+class DisorderIdentifierFilter(IdentifierFilter):
+    def __init__(self, **kwargs):
+        super().__init__(DisorderCode, DISORDER_SYSTEMS, **kwargs)
 
 
 class MedicationFilter(django_filters.Filter):
@@ -219,12 +278,13 @@ class StrictOrderingFilter(filters.OrderingFilter):
 
 class CompoundFilterSet(django_filters.FilterSet):
     compound_class = EnumFilter(CompoundClass.choices, help_text="Pharmacological class.")
+    identifier = CompoundIdentifierFilter()
 
     provenance = ProvenanceFilter()
 
     class Meta:
         model = Compound
-        fields = ["compound_class", "provenance"]
+        fields = ["compound_class", "identifier", "provenance"]
 
 
 class MechanismFilterSet(django_filters.FilterSet):
@@ -242,12 +302,13 @@ class MechanismFilterSet(django_filters.FilterSet):
 
 class DisorderFilterSet(django_filters.FilterSet):
     category = EnumFilter(DisorderCategory.choices, help_text="Diagnostic family.")
+    identifier = DisorderIdentifierFilter()
 
     provenance = ProvenanceFilter()
 
     class Meta:
         model = Disorder
-        fields = ["category", "provenance"]
+        fields = ["category", "identifier", "provenance"]
 
 
 class ModalityFilterSet(django_filters.FilterSet):

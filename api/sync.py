@@ -44,11 +44,11 @@ from api.serializers.common import (
     ProfileFactorLinkSerializer,
 )
 from api.views.base import DISCLAIMER, SOURCE, ContentViewSet
-from compounds.models import Compound, CompoundMechanism, Mechanism
+from compounds.models import Compound, CompoundCode, CompoundMechanism, Mechanism
 from content.models import ContentModel
 from content.sync import RowChange, rows_changed_since
 from content.versioning import Version, content_version_find, content_version_get
-from disorders.models import Disorder, ProfileFactor
+from disorders.models import Disorder, DisorderCode, ProfileFactor
 from evidence.models import Reference
 from guidance.models import Guidance
 from medications.models import Medication, MedicationClass
@@ -85,6 +85,8 @@ SHOWN_INSIDE: list[tuple[type[ContentModel], str]] = [
     (CompoundMechanism, "mechanism"),
     (Disorder, "parent"),
     (Medication, "medication_class"),
+    (CompoundCode, "compound"),
+    (DisorderCode, "disorder"),
 ]
 
 

@@ -16,9 +16,9 @@ from itertools import cycle
 from django.db import transaction
 from django.utils import timezone
 
-from compounds.models import Compound, CompoundMechanism, Mechanism
+from compounds.models import Compound, CompoundCode, CompoundMechanism, Mechanism
 from content.versioning import content_version_bump
-from disorders.models import Disorder, ProfileFactor
+from disorders.models import Disorder, DisorderCode, ProfileFactor
 from evidence.models import Reference
 from guidance.models import Guidance, SafetyStatement
 from medications.models import Interaction, InteractionEffect, Medication, MedicationClass
@@ -36,7 +36,11 @@ def _extra(model, scale: int) -> int:
 
 
 def _synthetic_filter(model) -> dict:
-    return {"doi__startswith": DOI_PREFIX} if model is Reference else {"slug__startswith": PREFIX}
+    if model is Reference:
+        return {"doi__startswith": DOI_PREFIX}
+    if model in (CompoundCode, DisorderCode):
+        return {f"{model.ENTITY}__slug__startswith": PREFIX}
+    return {"slug__startswith": PREFIX}
 
 
 def _cite(rows, field, references) -> None:
@@ -80,6 +84,8 @@ def synthetic_content_create(*, scale: int) -> dict[str, int]:
             MedicationClass,
             Medication,
             Interaction,
+            CompoundCode,
+            DisorderCode,
         )
     }
 
@@ -213,6 +219,31 @@ def synthetic_content_create(*, scale: int) -> dict[str, int]:
         batch_size=BATCH,
     )
 
+    # Codes for the synthetic compounds and disorders, as many per row as the real ones carry.
+    CompoundCode.objects.bulk_create(
+        (
+            CompoundCode(
+                compound=compounds[i % len(compounds)],
+                system="pubchem-cid",
+                code=str(900_000_000 + i),
+                source="Synthetic.",
+            )
+            for i in range(counts[CompoundCode])
+        ),
+        batch_size=BATCH,
+    )
+    DisorderCode.objects.bulk_create(
+        (
+            DisorderCode(
+                disorder=disorders[i % len(disorders)],
+                system="snomed-ct",
+                code=str(900_000_000 + i),
+                source="Synthetic.",
+            )
+            for i in range(counts[DisorderCode])
+        ),
+        batch_size=BATCH,
+    )
     classes = MedicationClass.objects.bulk_create(
         (
             MedicationClass(slug=f"{PREFIX}medication-class-{i}", name=f"Synthetic class {i}")
@@ -306,6 +337,8 @@ def synthetic_content_delete() -> int:
             ) | through.objects.filter(**{f"{owner}__in": _synthetic_rows(model)})
             removed += stale._raw_delete(stale.db) or 0
     for model in (
+        CompoundCode,
+        DisorderCode,
         Interaction,
         Medication,
         MedicationClass,

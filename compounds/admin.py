@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from compounds.models import Compound, CompoundMechanism, Mechanism
+from compounds.models import Compound, CompoundCode, CompoundMechanism, Mechanism
 from content.admin import ContentAdmin, ReviewedInline
 from content.forms import CitedModelForm
 
@@ -24,6 +24,25 @@ class CompoundMechanismInline(ReviewedInline, admin.StackedInline):
     )
 
 
+class CompoundCodeInline(ReviewedInline, admin.TabularInline):
+    """A compound's standard codes; edited in place by reviewers, read only for editors."""
+
+    model = CompoundCode
+    form = CitedModelForm
+    extra = 0
+    fields = ("system", "code", "display", "match", "source")
+
+
+@admin.register(CompoundCode)
+class CompoundCodeAdmin(ContentAdmin):
+    list_display = ("__str__", "compound", "display", "match")
+    list_filter = ("system", "match")
+    list_select_related = ("compound",)
+    search_fields = ("code", "display", "compound__name")
+    autocomplete_fields = ("compound",)
+    fields = ("compound", "system", "code", "display", "match", "source")
+
+
 @admin.register(Compound)
 class CompoundAdmin(ContentAdmin):
     list_display = ("name", "slug", "compound_class", "plasticity_onset")
@@ -31,7 +50,7 @@ class CompoundAdmin(ContentAdmin):
     search_fields = ("name", "slug", "synonyms", "summary")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("references", "plasticity_window_references")
-    inlines = (CompoundMechanismInline,)
+    inlines = (CompoundCodeInline, CompoundMechanismInline)
     fieldsets = (
         (None, {"fields": ("name", "slug", "compound_class", "synonyms", "primary_targets")}),
         ("Summary", {"fields": ("summary", "references", "provenance", "locator")}),

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from compounds.models import Compound, CompoundMechanism, Mechanism
-from content.loader import Child, ContentFile, ForeignKey, Spec
+from compounds.models import Compound, CompoundCode, CompoundMechanism, Mechanism
+from content.loader import Child, ContentFile, ForeignKey, Spec, codes_child
 
 # The nested ``plasticity`` mapping of a compound entry and the model column each key fills.
 PLASTICITY_KEYS = {
@@ -52,6 +52,7 @@ COMPOUNDS = ContentFile(
         text_lists=("synonyms", "primary_targets"),
         citations=("references", "plasticity_window_references"),
         prepare=_prepare_compound,
+        children=(codes_child(CompoundCode, "compound"),),
     ),
 )
 

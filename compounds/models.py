@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from content.codes import COMPOUND_SYSTEMS, CodedIdentifier, one_row_per_code, system_choices
 from content.models import ContentModel, Statement, locator_field, provenance_field
 from content.text import lines
 from evidence.models import Reference
@@ -191,3 +192,17 @@ class CompoundMechanism(ContentModel):
 
     def __str__(self) -> str:
         return f"{self.compound} → {self.mechanism.name}"
+
+
+class CompoundCode(CodedIdentifier):
+    """A compound's code in a standard system (PubChem CID, UNII, ATC, ...)."""
+
+    ENTITY = "compound"
+
+    compound = models.ForeignKey(Compound, on_delete=models.CASCADE, related_name="codes")
+    system = models.CharField(max_length=20, choices=system_choices(COMPOUND_SYSTEMS))
+
+    class Meta:
+        ordering = ["compound__name", "system", "code"]
+        verbose_name = "compound code"
+        constraints = [one_row_per_code("compound")]

@@ -241,7 +241,9 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 # Bounds on what one API request may ask (see infra.middleware).
 API_MAX_QUERY_STRING = env_int("API_MAX_QUERY_STRING", default=2048, minimum=256)
 API_MAX_QUERY_PARAMETERS = env_int("API_MAX_QUERY_PARAMETERS", default=20, minimum=5)
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# Admin change pages post every inline row's fields: a compound with its codes and mechanism
+# links posts about 300. Django's default (1000) leaves room for growth; the API takes no forms.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 REST_FRAMEWORK = {
     # A public, read-only API: no sessions or CSRF on it; Django admin is the editing surface.

@@ -90,6 +90,16 @@ class Spec:
         )
 
 
+def codes_child(model: type[models.Model], parent_field: str) -> Child:
+    """The ``codes:`` list of an entry: its standard codes (content.codes), keyed by system and
+    code."""
+    return Child(
+        key="codes",
+        parent_field=parent_field,
+        spec=Spec(model=model, key=("system", "code"), fields=("display", "match", "source")),
+    )
+
+
 @dataclass(frozen=True)
 class CitationSource:
     """How other fixtures cite rows of a file's model, declared by the app that owns the model.

@@ -1,18 +1,40 @@
 from django.contrib import admin
 
-from content.admin import ContentAdmin
-from disorders.models import Disorder, ProfileFactor
+from content.admin import ContentAdmin, ReviewedInline
+from content.forms import CitedModelForm
+from disorders.models import Disorder, DisorderCode, ProfileFactor
+
+
+class DisorderCodeInline(ReviewedInline, admin.TabularInline):
+    """A disorder's standard codes; edited in place by reviewers, read only for editors (their
+    changes go to review from each code's own page)."""
+
+    model = DisorderCode
+    form = CitedModelForm
+    extra = 0
+    fields = ("system", "code", "display", "match", "source")
+
+
+@admin.register(DisorderCode)
+class DisorderCodeAdmin(ContentAdmin):
+    list_display = ("__str__", "disorder", "display", "match")
+    list_filter = ("system", "match")
+    list_select_related = ("disorder",)
+    search_fields = ("code", "display", "disorder__name")
+    autocomplete_fields = ("disorder",)
+    fields = ("disorder", "system", "code", "display", "match", "source")
 
 
 @admin.register(Disorder)
 class DisorderAdmin(ContentAdmin):
     """Disorders with their cited patterns and risks (the guidance app adds their guidance)."""
 
-    list_display = ("name", "category", "parent", "icd11_code")
+    list_display = ("name", "category", "parent")
     list_filter = ("category",)
     list_select_related = ("parent",)
     search_fields = ("name", "slug", "habitual_patterns", "plasticity_risk", "evidence_summary")
     prepopulated_fields = {"slug": ("name",)}
+    inlines = (DisorderCodeInline,)
     autocomplete_fields = (
         "parent",
         "habitual_patterns_references",
@@ -20,7 +42,7 @@ class DisorderAdmin(ContentAdmin):
         "references",
     )
     fieldsets = (
-        (None, {"fields": ("name", "slug", "category", "parent", "icd11_code")}),
+        (None, {"fields": ("name", "slug", "category", "parent")}),
         (
             "Habitual patterns",
             {

@@ -1,7 +1,7 @@
 """How the disorders app's fixtures map onto rows."""
 
-from content.loader import ContentFile, ForeignKey, Spec
-from disorders.models import Disorder, ProfileFactor
+from content.loader import ContentFile, ForeignKey, Spec, codes_child
+from disorders.models import Disorder, DisorderCode, ProfileFactor
 
 PROFILE_FACTORS = ContentFile(
     "profile_factors.yaml",
@@ -15,12 +15,12 @@ DISORDERS = ContentFile(
         fields=(
             "name",
             "category",
-            "icd11_code",
             "habitual_patterns",
             "plasticity_risk",
             "evidence_summary",
         ),
         foreign_keys=(ForeignKey("parent"),),
         citations=("habitual_patterns_references", "plasticity_risk_references", "references"),
+        children=(codes_child(DisorderCode, "disorder"),),
     ),
 )

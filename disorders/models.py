@@ -4,17 +4,11 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 
+from content.codes import DISORDER_SYSTEMS, CodedIdentifier, one_row_per_code, system_choices
 from content.models import ContentModel, Statement, locator_field, provenance_field
 from evidence.models import Reference
-
-validate_icd11 = RegexValidator(
-    r"^[0-9A-HJ-NP-Z]{2}[0-9A-HJ-NP-Z]{2}(\.[0-9A-HJ-NP-Z]{1,2})?$",
-    "Enter an ICD-11 MMS code such as 6B40.",
-    code="invalid_icd11",
-)
 
 K = TypeVar("K", bound=Hashable)
 
@@ -71,13 +65,6 @@ class Disorder(ContentModel):
         blank=True,
         related_name="subtypes",
         help_text="A broader disorder whose guidance also applies here.",
-    )
-    icd11_code = models.CharField(
-        "ICD-11 code",
-        max_length=10,
-        blank=True,
-        validators=[validate_icd11],
-        help_text="Only where certain; leave empty otherwise.",
     )
     habitual_patterns = models.TextField(
         blank=True,
@@ -147,3 +134,17 @@ class ProfileFactor(ContentModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DisorderCode(CodedIdentifier):
+    """A disorder's code in a standard system (SNOMED CT, ICD-10-CM, ICD-11)."""
+
+    ENTITY = "disorder"
+
+    disorder = models.ForeignKey(Disorder, on_delete=models.CASCADE, related_name="codes")
+    system = models.CharField(max_length=20, choices=system_choices(DISORDER_SYSTEMS))
+
+    class Meta:
+        ordering = ["disorder__name", "system", "code"]
+        verbose_name = "disorder code"
+        constraints = [one_row_per_code("disorder")]

@@ -50,7 +50,7 @@ admin.site.unregister(Disorder)
 class DisorderWithGuidanceAdmin(DisorderAdmin):
     """A disorder with its guidance rows inline; an inline row's status obeys the same rule."""
 
-    inlines = (GuidanceInline,)
+    inlines = (*DisorderAdmin.inlines, GuidanceInline)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Guidance:

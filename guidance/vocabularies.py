@@ -24,6 +24,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, IntegerField, Model, OrderBy, Value, When
 
 from compounds.models import CompoundClass, EvidenceBasis, MechanismLevel
+from content.codes import COMPOUND_SYSTEMS, DISORDER_SYSTEMS, CodeMatch, CodeSystem, system_choices
 from content.models import Provenance
 from disorders.models import DisorderCategory
 from evidence.models import EvidenceType, ReferenceOrigin
@@ -598,6 +599,54 @@ REFERENCE_ORIGIN = vocabulary(
     },
 )
 
+
+def _systems(systems: tuple[CodeSystem, ...]) -> dict[str, str]:
+    return {
+        s.name: f"{s.label}; FHIR system {s.uri}."
+        if s.uri
+        else f"{s.label}; HL7 names no FHIR "
+        "system URI for it, so FHIR resources carry it as a plain identifier."
+        for s in systems
+    }
+
+
+COMPOUND_CODE_SYSTEM = vocabulary(
+    "compound_code_system",
+    "Code system of a compound's code",
+    system_choices(COMPOUND_SYSTEMS),
+    description="The standard systems a compound's `codes` come from (their `system`); "
+    "`?identifier=` and `compound_code=` take a system by this name or its FHIR URI.",
+    order_rule=NOT_RANKED,
+    ordered=False,
+    descriptions=_systems(COMPOUND_SYSTEMS),
+)
+
+DISORDER_CODE_SYSTEM = vocabulary(
+    "disorder_code_system",
+    "Code system of a disorder's code",
+    system_choices(DISORDER_SYSTEMS),
+    description="The standard systems a disorder's `codes` come from (their `system`); "
+    "`?identifier=` and `disorder_code=` take a system by this name or its FHIR URI.",
+    order_rule=NOT_RANKED,
+    ordered=False,
+    descriptions=_systems(DISORDER_SYSTEMS),
+)
+
+CODE_MATCH = vocabulary(
+    "code_match",
+    "How a code matches its row",
+    CodeMatch.choices,
+    description="How a code relates to the compound or disorder that carries it (the `match` "
+    "of `codes`), as a FHIR ConceptMap's relationship would.",
+    order_rule="Closest first.",
+    descriptions={
+        CodeMatch.EXACT: "The code names this compound or disorder.",
+        CodeMatch.NARROWER: "The code names a narrower concept (alcohol dependence, for alcohol "
+        "use disorder); a patient coded with it gets this row's guidance, and the guidance of "
+        "the broader disorders it belongs to.",
+    },
+)
+
 VOCABULARIES: tuple[Vocabulary, ...] = (
     PHASE,
     STRENGTH,
@@ -622,6 +671,9 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
     INTERACTION_RISK,
     INTERACTION_RELIABILITY,
     REFERENCE_ORIGIN,
+    COMPOUND_CODE_SYSTEM,
+    DISORDER_CODE_SYSTEM,
+    CODE_MATCH,
 )
 BY_NAME: dict[str, Vocabulary] = {v.name: v for v in VOCABULARIES}
 # Each vocabulary's values differ from every other's, so a field's choices name one vocabulary.

@@ -23,6 +23,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from content.codes import CodeMatch
 from content.models import Provenance, Statement
 from content.text import lines
 from evidence.models import Reference, ReferenceOrigin
@@ -169,6 +170,41 @@ class GuidanceLinkSerializer(LinkSerializer):
 def link(view_name: str) -> serializers.HyperlinkedIdentityField:
     """The URL of a row's own detail, looked up by slug."""
     return serializers.HyperlinkedIdentityField(view_name=view_name, lookup_field="slug")
+
+
+# --- Standard codes ------------------------------------------------------------------------------
+
+
+class CodeSerializer(serializers.Serializer):
+    """A code that names the row in a standard code system, and where it was found."""
+
+    system = serializers.CharField(
+        help_text="The code system's short name (snomed-ct, icd-10-cm, icd-11, rxnorm, atc, "
+        "unii, pubchem-cid, inchikey, chebi, drugbank, cas)."
+    )
+    system_uri = OptionalURLField(
+        read_only=True,
+        help_text="The system's FHIR URI (e.g. http://snomed.info/sct); null for a system HL7 "
+        "names no URI for (PubChem CID, InChIKey, ChEBI, DrugBank, CAS).",
+    )
+    code = serializers.CharField()
+    display = OptionalCharField(help_text="The code's name in its system, where known.")
+    match = serializers.ChoiceField(
+        choices=CodeMatch.choices,
+        help_text="exact: the code names this row; narrower: it names a narrower concept this "
+        "row covers (anorexia nervosa, for eating disorders).",
+    )
+    source = serializers.CharField(help_text="Where the code was found.")
+
+
+def codes_field() -> CodeSerializer:
+    return CodeSerializer(
+        many=True,
+        read_only=True,
+        help_text="Its codes in standard systems, each with where it was found; a system with "
+        "no code here has none checked yet (an empty code is honest, a wrong one mis-maps a "
+        "patient). Search by one with `?identifier=system|code`.",
+    )
 
 
 # --- Citations -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from api.serializers.common import (
     OptionalCharField,
     ProvenanceField,
     StatementSerializer,
+    codes_field,
     link,
     locator_field,
     statement,
@@ -102,11 +103,21 @@ class CompoundListSerializer(NullableModelSerializer):
 
     synonyms = serializers.ListField(child=serializers.CharField(), source="synonym_list")
     provenance = ProvenanceField()
+    codes = codes_field()
     url = link("compound-detail")
 
     class Meta:
         model = Compound
-        fields = ["slug", "name", "compound_class", "synonyms", "summary", "provenance", "url"]
+        fields = [
+            "slug",
+            "name",
+            "compound_class",
+            "synonyms",
+            "summary",
+            "provenance",
+            "codes",
+            "url",
+        ]
 
 
 class CompoundDetailSerializer(CompoundListSerializer):

@@ -8,6 +8,7 @@ from api.serializers.common import (
     DisorderLinkSerializer,
     NullableModelSerializer,
     StatementSerializer,
+    codes_field,
     link,
     statement,
 )
@@ -23,11 +24,22 @@ class DisorderListSerializer(NullableModelSerializer):
     parent = DisorderLinkSerializer(
         allow_null=True, help_text="The broader disorder whose guidance also applies here."
     )
+    icd11_code = serializers.SerializerMethodField(
+        help_text="Its ICD-11 MMS code (the first exact one of `codes`); null where none is "
+        "checked. Kept for clients that read it before `codes` existed."
+    )
+    codes = codes_field()
     url = link("disorder-detail")
 
     class Meta:
         model = Disorder
-        fields = ["slug", "name", "category", "parent", "icd11_code", "url"]
+        fields = ["slug", "name", "category", "parent", "icd11_code", "codes", "url"]
+
+    def get_icd11_code(self, disorder: Disorder) -> str | None:
+        exact = [
+            c.code for c in disorder.codes.all() if c.system == "icd-11" and c.match == "exact"
+        ]
+        return exact[0] if exact else None
 
 
 class DisorderDetailSerializer(DisorderListSerializer):

@@ -2,16 +2,19 @@
 (in the message, and as the problem's ``valid`` list)."""
 
 from rest_framework import serializers
+from rest_framework.fields import SkipField
 
 from api.exceptions import invalid
-from compounds.models import Compound
+from compounds.models import Compound, CompoundCode
+from content.codes import COMPOUND_SYSTEMS, DISORDER_SYSTEMS, CodeError, coded_row_get
 from content.models import valid_slugs
-from disorders.models import Disorder, ProfileFactor
+from disorders.models import Disorder, DisorderCode, ProfileFactor
 from medications.models import MedicationClass
 from medications.selectors import medication_slugs, medications_by_slug
 
 MAX_SLUG_LENGTH = 80
 MAX_PROFILE_FACTORS = 10
+MAX_CODE_LENGTH = 200
 # disorder + compound + 10 profile factors + 8 medications, each repeated, is the 20 query
 # parameters a request may have (API_MAX_QUERY_PARAMETERS): every request the schema allows passes.
 MAX_MEDICATIONS = 8
@@ -30,6 +33,8 @@ class KnownSlugField(serializers.CharField):
 
     def run_validation(self, data=serializers.empty):
         name = self.model._meta.verbose_name
+        if data is serializers.empty and not self.required:
+            raise SkipField()
         if data is serializers.empty or data in ("", None):
             self.fail_with_choices(f"Required: the slug of a {name}")
         if len(str(data)) > MAX_SLUG_LENGTH:
@@ -133,10 +138,57 @@ class MedicationsField(SlugListField):
         return medications_by_slug(slugs)
 
 
-class RecommendationQuerySerializer(serializers.Serializer):
-    """The query of a recommendation request, resolved to rows."""
+class CodeField(serializers.CharField):
+    """A ``system|code`` that names a row by a standard code (see content.codes)."""
 
-    disorder = KnownSlugField(Disorder)
-    compound = KnownSlugField(Compound)
+    def __init__(self, code_model, systems, **kwargs):
+        self.code_model, self.systems = code_model, systems
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if len(str(data)) > MAX_CODE_LENGTH:
+            raise serializers.ValidationError(
+                invalid(f"Longer than {MAX_CODE_LENGTH} characters; give one system|code.")
+            )
+        try:
+            found = coded_row_get(self.code_model, self.systems, super().to_internal_value(data))
+        except CodeError as error:
+            raise serializers.ValidationError(invalid(str(error), error.valid)) from None
+        return getattr(found, self.code_model.ENTITY)
+
+
+class RecommendationQuerySerializer(serializers.Serializer):
+    """The query of a recommendation request, resolved to rows. The disorder and the compound are
+    each named by slug or by a standard code (``disorder_code=icd-10-cm|F10.20``), not both."""
+
+    disorder = KnownSlugField(Disorder, required=False)
+    disorder_code = CodeField(DisorderCode, DISORDER_SYSTEMS, required=False)
+    compound = KnownSlugField(Compound, required=False)
+    compound_code = CodeField(CompoundCode, COMPOUND_SYSTEMS, required=False)
     profile = ProfileField(required=False, default="")
     medications = MedicationsField(required=False, default="")
+
+    def validate(self, attrs: dict) -> dict:
+        """One of slug and code for each of disorder and compound; the code resolves to the row."""
+        errors = {}
+        for name in ("disorder", "compound"):
+            by_code = attrs.pop(f"{name}_code", None)
+            if by_code is not None and name in attrs:
+                errors[f"{name}_code"] = [
+                    invalid(f"Give {name} (a slug) or {name}_code (system|code), not both.")
+                ]
+            elif by_code is not None:
+                attrs[name] = by_code
+            elif name not in attrs:
+                model = Disorder if name == "disorder" else Compound
+                slugs = valid_slugs(model)
+                errors[name] = [
+                    invalid(
+                        f"Required: the slug of a {name} (or {name}_code=system|code); valid: "
+                        f"{', '.join(slugs)}.",
+                        slugs,
+                    )
+                ]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs

@@ -17,8 +17,9 @@ from evidence.models import citations
 class CompoundViewSet(ContentViewSet):
     """Psychoplastogens: class, targets, plasticity window and the mechanisms they engage."""
 
-    queryset = Compound.objects.all()
+    queryset = Compound.objects.prefetch_related("codes")
     detail_queryset = Compound.objects.prefetch_related(
+        "codes",
         citations("references"),
         citations("plasticity_window_references"),
         Prefetch(

@@ -18,8 +18,9 @@ from evidence.models import citations
 class DisorderViewSet(ContentViewSet):
     """Disorders the article discusses, with cited patterns, risks and the evidence that exists."""
 
-    queryset = Disorder.objects.select_related("parent")
+    queryset = Disorder.objects.select_related("parent").prefetch_related("codes")
     detail_queryset = Disorder.objects.select_related("parent").prefetch_related(
+        "codes",
         "subtypes",
         citations("habitual_patterns_references"),
         citations("plasticity_risk_references"),

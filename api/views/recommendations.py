@@ -15,6 +15,7 @@ from api.serializers.recommendation_query import (
     RecommendationQuerySerializer,
 )
 from api.views.base import DISCLAIMER, current_version
+from content.codes import COMPOUND_SYSTEMS, DISORDER_SYSTEMS, token_pattern
 from disorders.models import Disorder
 from guidance.recommendations import recommendation_matrix, recommendation_plan
 
@@ -44,7 +45,9 @@ class RecommendationView(StrictQueryMixin, APIView):
     over general scaffolding) and its `items` by score.
     """
 
-    query_parameters = frozenset({"disorder", "compound", "profile", "medications"})
+    query_parameters = frozenset(
+        {"disorder", "disorder_code", "compound", "compound_code", "profile", "medications"}
+    )
     repeatable = frozenset({"profile", "medications"})
     may_be_empty = frozenset({"disorder", "compound"})
 
@@ -52,8 +55,29 @@ class RecommendationView(StrictQueryMixin, APIView):
         summary="A psychotherapy plan for a disorder and a compound",
         tags=["recommendations"],
         parameters=[
-            OpenApiParameter("disorder", str, required=True, description="Slug of a disorder."),
-            OpenApiParameter("compound", str, required=True, description="Slug of a compound."),
+            OpenApiParameter(
+                "disorder", str, description="Slug of a disorder; required unless disorder_code."
+            ),
+            OpenApiParameter(
+                "disorder_code",
+                {"type": "string", "pattern": token_pattern(DISORDER_SYSTEMS)},
+                description="The disorder by a standard code instead of its slug: system|code, "
+                "the system by short name or FHIR URI (snomed-ct, icd-10-cm, icd-11), e.g. "
+                "icd-10-cm|F10.20 for alcohol use disorder. A narrower disorder's code reaches it, "
+                "and guidance of the broader disorders it belongs to applies as for its slug. "
+                "Give disorder or disorder_code, not both; a code no disorder carries is a 400.",
+            ),
+            OpenApiParameter(
+                "compound", str, description="Slug of a compound; required unless compound_code."
+            ),
+            OpenApiParameter(
+                "compound_code",
+                {"type": "string", "pattern": token_pattern(COMPOUND_SYSTEMS)},
+                description="The compound by a standard code instead of its slug: system|code "
+                "(rxnorm, atc, unii, pubchem-cid, inchikey, chebi, drugbank, cas), e.g. "
+                "atc|N01AX03 for ketamine. Give compound or compound_code, not both; a code no "
+                "compound carries is a 400.",
+            ),
             slug_list_parameter(
                 "profile",
                 MAX_PROFILE_FACTORS,

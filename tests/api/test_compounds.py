@@ -17,8 +17,10 @@ def test_the_list_is_compact_and_links_to_each_detail(client):
         "synonyms",
         "summary",
         "provenance",
+        "codes",
         "url",
     }
+    assert {(c["system"], c["code"]) for c in mdma["codes"]} >= {("pubchem-cid", "1615")}
     assert mdma["synonyms"] == ["3,4-methylenedioxymethamphetamine"]
     assert mdma["provenance"] == "article"
     assert mdma["url"] == "http://testserver/api/v1/compounds/mdma/"

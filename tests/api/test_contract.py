@@ -12,9 +12,10 @@ from urllib.parse import quote
 import pytest
 from rest_framework.reverse import reverse
 
-from api.filters import MedicationFilter
+from api.filters import IdentifierFilter, MedicationFilter
 from api.urls import router
 from api.views.base import LIST_PARAMETERS
+from content.codes import valid_system_names
 from disorders.models import Disorder, ProfileFactor
 from medications.selectors import medication_slugs
 from tests.problems import messages, problem, valid
@@ -135,6 +136,16 @@ def test_every_filter_names_the_valid_values_when_given_an_unknown_one(
             values = [value for value, _ in declared.extra["choices"]]
             assert messages(body) == {name: [f"Unknown value 'zzz'; valid: {', '.join(values)}."]}
             assert valid(body, name) == values
+        elif isinstance(declared, IdentifierFilter):
+            systems = declared.extra["systems"]
+            names = valid_system_names(systems)
+            assert messages(body) == {
+                name: [
+                    f"Give a code as system|code, e.g. {systems[0].name}|<code>; systems: "
+                    f"{', '.join(names)}."
+                ]
+            }
+            assert valid(body, name) == names
         elif isinstance(declared, MedicationFilter):
             classes, members = medication_slugs()
             assert messages(body)[name][0].startswith(
@@ -402,7 +413,11 @@ def test_unicode_look_alike_slugs_are_not_confused_with_real_ones(client, slug):
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ({"compound": "mdma"}, "disorder", "Required: the slug of a disorder; valid: "),
+        (
+            {"compound": "mdma"},
+            "disorder",
+            "Required: the slug of a disorder (or disorder_code=system|code); valid: ",
+        ),
         ({"disorder": "d" * 300, "compound": "mdma"}, "disorder", "Longer than 80 characters"),
         ({"disorder": "%s%%", "compound": "mdma"}, "disorder", "Unknown disorder '%s%%'"),
         ({"disorder": "%C0%AF", "compound": "mdma"}, "disorder", "Unknown disorder"),

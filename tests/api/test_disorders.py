@@ -77,14 +77,16 @@ def test_each_statement_carries_its_references_and_silence_is_null(client):
     assert body["guidance_by_compound"] == []
 
 
-def test_a_disorder_without_an_icd11_code_shows_null(client):
+def test_icd11_code_is_the_first_exact_icd_11_code_and_null_without_one(client):
     rows = client.get("/api/v1/disorders/", {"page_size": 100}).json()["results"]
     codes = {row["slug"]: row["icd11_code"] for row in rows}
-    assert codes["chronic-pain"] == "MG30"
-    missing = [slug for slug, code in codes.items() if code is None]
-    assert missing
-    assert set(missing) == set(
-        Disorder.objects.filter(icd11_code="").values_list("slug", flat=True)
+    assert (codes["chronic-pain"], codes["ptsd"]) == ("MG30", "6B40")
+    # Alcohol use disorder's ICD-11 code names a narrower concept (alcohol dependence).
+    assert codes["alcohol-use-disorder"] is None
+    missing = {slug for slug, code in codes.items() if code is None}
+    with_exact = Disorder.objects.filter(codes__system="icd-11", codes__match="exact")
+    assert missing == set(
+        Disorder.objects.exclude(pk__in=with_exact).values_list("slug", flat=True)
     )
 
 

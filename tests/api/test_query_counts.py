@@ -16,13 +16,13 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "/api/v1/": 1,
     "/api/v1/meta/": 12,
-    "/api/v1/compounds/": 3,
-    "/api/v1/compounds/ketamine/": 6,
+    "/api/v1/compounds/": 4,
+    "/api/v1/compounds/ketamine/": 7,
     "/api/v1/mechanisms/": 3,
     "/api/v1/mechanisms/?compound=ketamine&page_size=100": 4,
     "/api/v1/mechanisms/bdnf-trkb-signaling/": 5,
-    "/api/v1/disorders/": 3,
-    "/api/v1/disorders/ptsd/": 8,
+    "/api/v1/disorders/": 4,
+    "/api/v1/disorders/ptsd/": 9,
     "/api/v1/modalities/": 3,
     "/api/v1/modalities/?disorder=ptsd": 4,
     "/api/v1/modalities/psychoeducation/": 5,
@@ -40,6 +40,10 @@ EXPECTED = {
     # + the medication classes named (2: classes, members) and their interactions (2).
     "/api/v1/recommendations/?disorder=ptsd&compound=mdma&medications=lithium,sertraline": 14,
     "/api/v1/recommendations/matrix/": 9,
+    "/api/v1/disorders/?identifier=icd-10-cm|F10.20": 5,
+    "/api/v1/compounds/?identifier=http://www.whocc.no/atc|N01AX03": 5,
+    # A code is looked up as a slug is: one query each, the row selected with it.
+    "/api/v1/recommendations/?disorder_code=icd-10-cm|F10.20&compound_code=atc|N01AX03": 10,
     "/api/v1/medications/": 4,
     "/api/v1/medications/ssri/": 3,
     "/api/v1/interactions/": 4,

@@ -317,8 +317,16 @@ def test_an_admin_edit_changes_the_next_answer(editor):
 @pytest.mark.parametrize(
     ("params", "field", "message"),
     [
-        ({"compound": "ketamine"}, "disorder", "Required: the slug of a disorder; valid: "),
-        ({"disorder": "ptsd"}, "compound", "Required: the slug of a compound; valid: ketamine, "),
+        (
+            {"compound": "ketamine"},
+            "disorder",
+            "Required: the slug of a disorder (or disorder_code=system|code); valid: ",
+        ),
+        (
+            {"disorder": "ptsd"},
+            "compound",
+            "Required: the slug of a compound (or compound_code=system|code); valid: ketamine, ",
+        ),
         ({"disorder": "", "compound": "mdma"}, "disorder", "Required: the slug of a disorder"),
         ({"disorder": "ptsd", "compound": "ayahuasca"}, "compound", "Unknown compound 'ayahuasca'"),
         ({"disorder": "PTSD", "compound": "mdma"}, "disorder", "Unknown disorder 'PTSD'; valid:"),

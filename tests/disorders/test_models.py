@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from disorders.models import Disorder, ancestry
+from disorders.models import Disorder, DisorderCode, ancestry
 from tests.factories import DisorderFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +24,20 @@ def test_a_disorder_cannot_be_nested_inside_its_own_subtype():
     assert "parent" in excinfo.value.message_dict
 
 
-def test_icd11_codes_are_validated():
-    disorder = DisorderFactory.build(icd11_code="F43.1")
+@pytest.mark.parametrize(
+    ("system", "code", "example"),
+    [
+        ("icd-11", "F43.1", "6B40"),
+        ("icd-10-cm", "6B40", "F10.20"),
+        ("snomed-ct", "F43", "47505003"),
+    ],
+)
+def test_a_code_must_have_its_system_s_format(system, code, example):
+    ptsd = Disorder.objects.get(slug="ptsd")
     with pytest.raises(ValidationError) as excinfo:
-        disorder.full_clean()
-    assert "icd11_code" in excinfo.value.message_dict
+        DisorderCode(disorder=ptsd, system=system, code=code, source="A test.").full_clean()
+    assert example in excinfo.value.message_dict["code"][0]
+    DisorderCode(disorder=ptsd, system=system, code=example, source="A test.").clean()
 
 
 def test_alcohol_use_disorder_inherits_from_substance_use_disorders():

@@ -188,7 +188,7 @@ def test_a_cached_answer_still_gets_cors_headers_for_each_origin(client, setting
 def test_turning_the_cache_off_still_answers_and_tags(client, settings, django_assert_num_queries):
     settings.API_CACHE = False
     client.get(URL)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(URL)
     assert response["ETag"]
 
