@@ -183,7 +183,7 @@ def coded_row_get(model: type[CodedIdentifier], systems: tuple[CodeSystem, ...],
         raise CodeError(
             f"Unknown code system {system_name.strip()!r}; valid: {', '.join(names)}.", names
         )
-    entity = model._meta.get_field(model.ENTITY).name
+    entity = model.ENTITY
     found = (
         model.objects.select_related(entity)
         .filter(system=system.name, code__iexact=code.strip())

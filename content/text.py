@@ -1,4 +1,10 @@
-"""Helpers for text fields that editors fill in one item per line."""
+"""Helpers for content text: names inside sentences, and fields filled in one item per line."""
+
+
+def in_sentence(name: str) -> str:
+    """Return a name as written inside a sentence: 'Alcohol use disorder' -> 'alcohol use
+    disorder', while acronyms keep their capitals ('PTSD', 'SSRIs')."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
 def lines(text: str) -> list[str]:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from compounds.models import Compound, CompoundClass
 from content.models import ContentModel, Statement, locator_field, provenance_field
+from content.text import in_sentence
 from disorders.models import Disorder, ProfileFactor
 from evidence.models import Reference
 from guidance.grading import Certainty, Direction, Kind
@@ -22,12 +23,6 @@ class GuidanceStrength(models.TextChoices):
     COMMON_PRACTICE = "common_practice", "Common practice across trials"
     PROPOSAL = "proposal", "Proposed by the sources, not tested as a pairing"
     INFERRED = "inferred", "Inferred from what the sources say a technique targets"
-
-
-def _in_sentence(name: str) -> str:
-    """Return a name as written inside a sentence: 'Alcohol use disorder' -> 'alcohol use
-    disorder', while acronyms keep their capitals ('PTSD', 'MDMA')."""
-    return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
 class PublicationStatus(models.TextChoices):
@@ -161,7 +156,7 @@ class Guidance(ContentModel):
         modality, disorder, compound and profile factor, which every query for guidance selects.
         """
         scope = [
-            f"{word} {_in_sentence(part.name)}"
+            f"{word} {in_sentence(part.name)}"
             for word, part in (
                 ("for", self.disorder),
                 ("with", self.compound),

@@ -31,7 +31,7 @@ from guidance.models import (
     SafetyTrigger,
     Severity,
 )
-from medications.models import Interaction, InteractionRisk, MedicationClass, in_sentence
+from medications.models import Interaction, InteractionRisk, MedicationClass
 from modalities.models import Modality, TreatmentPhase, by_phase
 
 PHASE_ORDER = {phase: index for index, phase in enumerate(TreatmentPhase.values)}
@@ -213,11 +213,10 @@ class PlanWarning:
     @classmethod
     def from_interaction(cls, interaction: Interaction, compound: Compound) -> "PlanWarning":
         """The warning a recorded interaction makes in a plan for ``compound``."""
-        medication = in_sentence(interaction.medication_class.name)
         return cls(
             interaction.slug,
             RISK_SEVERITY[InteractionRisk(interaction.risk)],
-            f"{compound.name} with {medication}: {in_sentence(interaction.get_effect_display())}",
+            interaction.name_for(compound.name),
             interaction.summary,
             tuple(interaction.references.all()),
             INTERACTION,

@@ -13,6 +13,7 @@ from django.db import models
 
 from compounds.models import Compound, CompoundClass
 from content.models import ContentModel, Statement, locator_field, provenance_field
+from content.text import in_sentence
 from evidence.models import Reference
 
 ATC_SYSTEM = "http://www.whocc.no/atc"
@@ -22,12 +23,6 @@ validate_atc = RegexValidator(
     "Enter an ATC code such as N06AB06 (a substance) or N06AB (a group).",
     code="invalid_atc",
 )
-
-
-def in_sentence(name: str) -> str:
-    """A name as written inside a sentence: 'Lithium' -> 'lithium', while acronyms keep their
-    capitals ('SSRIs')."""
-    return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
 def atc_field(**kwargs) -> models.CharField:
@@ -269,11 +264,13 @@ class Interaction(ContentModel):
         """A readable name, e.g. 'Classic psychedelics with Lithium: seizures'; reads the
         compound and the medication class, which every query for interactions selects."""
         if self.compound_id is not None:
-            scope = self.compound.name
-        else:
-            scope = f"{CompoundClass(self.compound_class).label}s"
+            return self.name_for(self.compound.name)
+        return self.name_for(f"{CompoundClass(self.compound_class).label}s")
+
+    def name_for(self, subject: str) -> str:
+        """'<subject> with <medication class>: <effect>', as a plan titles it for its compound."""
         medication = in_sentence(self.medication_class.name)
-        return f"{scope} with {medication}: {in_sentence(self.get_effect_display())}"
+        return f"{subject} with {medication}: {in_sentence(self.get_effect_display())}"
 
     def clean(self) -> None:
         """Name one compound or one class of compounds."""

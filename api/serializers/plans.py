@@ -22,6 +22,7 @@ from api.serializers.common import (
 from api.serializers.compounds import PlasticitySerializer
 from api.serializers.grading import CertaintyField
 from api.serializers.medications import RISK_BASIS_HELP, reliability_field
+from content.text import in_sentence
 from evidence.models import EvidenceType
 from guidance.grading import Direction, Kind
 from guidance.models import GuidanceStrength, Severity
@@ -41,7 +42,7 @@ from guidance.recommendations import (
     Specificity,
     Verdict,
 )
-from medications.models import InteractionEffect, InteractionRisk, in_sentence
+from medications.models import InteractionEffect, InteractionRisk
 from modalities.models import TreatmentPhase
 
 # What a plan's (and a matrix cell's) evidence level can be: the strongest evidence type behind
