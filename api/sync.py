@@ -43,9 +43,10 @@ from api.serializers.common import (
     ModalityLinkSerializer,
     ProfileFactorLinkSerializer,
 )
-from api.views.base import DISCLAIMER, SOURCE, ContentViewSet
+from api.views.base import ContentViewSet
 from compounds.models import Compound, CompoundCode, CompoundMechanism, Mechanism
 from content.models import ContentModel
+from content.notices import DISCLAIMER, SOURCE
 from content.sync import RowChange, rows_changed_since
 from content.versioning import Version, content_version_find, content_version_get
 from disorders.models import Disorder, DisorderCode, ProfileFactor

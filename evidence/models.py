@@ -59,7 +59,7 @@ class ReferenceOrigin(models.TextChoices):
 
 # The years a reference may have (database constraint, validators and the API's year filter).
 YEAR_RANGE = (1800, 2100)
-CITATION_COLUMNS = ("id", "seed_number", "authors", "title", "year", "doi", "evidence_type")
+CITATION_COLUMNS = ("id", "seed_number", "authors", "title", "year", "doi", "url", "evidence_type")
 # The one order of references, everywhere: the article's numbered references by number, then the
 # sources outside its list (the article itself, later additions) in the order they were added.
 CITATION_ORDER = (models.F("seed_number").asc(nulls_last=True), "id")

@@ -69,9 +69,10 @@ DESIGN_CEILING = {
     EvidenceType.REFERENCE_WORK: Certainty.VERY_LOW,
 }
 
-# The same values in the FHIR code systems a later export uses (one table, one place).
+# The same values in the FHIR code systems the FHIR export uses (one table, one place): R4's
+# evidence-quality, the code system of the cqf-qualityOfEvidence extension CPG rates with.
 FHIR_CERTAINTY = {
-    "system": "http://terminology.hl7.org/CodeSystem/certainty-rating",
+    "system": "http://terminology.hl7.org/CodeSystem/evidence-quality",
     "codes": {
         Certainty.HIGH: "high",
         Certainty.MODERATE: "moderate",
@@ -90,10 +91,9 @@ FHIR_STRENGTH = {
         Kind.NO_RECOMMENDATION: None,
     },
 }
-# The EBM-on-FHIR rating component "direction-of-recommendation" (its value set: for, against).
+# The CPG implementation guide's direction of a recommendation (cpg-directionOfRecommendation).
 FHIR_DIRECTION = {
-    "system": "https://fevir.net/resources/CodeSystem/179423",
-    "component": "direction-of-recommendation",
+    "system": "http://hl7.org/fhir/uv/cpg/CodeSystem/cpg-recommendation-direction-cs",
     "codes": {Direction.FOR: "for", Direction.AGAINST: "against"},
 }
 

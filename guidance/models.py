@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -40,6 +41,15 @@ class PublishedGuidanceQuerySet(models.QuerySet):
         return self.filter(status=PublicationStatus.PUBLISHED)
 
 
+# A guidance row's slug is its FHIR id too (/fhir/PlanDefinition/<slug>): FHIR allows letters,
+# digits, '-' and '.', at most 64 characters.
+fhir_id_slug = RegexValidator(
+    r"^[A-Za-z0-9-]{1,64}$",
+    "Letters, digits and hyphens, at most 64 characters: the slug is also the row's FHIR id.",
+    code="invalid_fhir_id",
+)
+
+
 class Guidance(ContentModel):
     """One cited statement pairing a modality, in one phase, with a disorder, compound or profile.
 
@@ -50,7 +60,7 @@ class Guidance(ContentModel):
 
     STATEMENTS = (Statement("rationale", "references"),)
 
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=64, unique=True, validators=[fhir_id_slug])
     disorder = models.ForeignKey(
         Disorder, on_delete=models.PROTECT, null=True, blank=True, related_name="guidance"
     )

@@ -586,17 +586,31 @@ def guidance_content_get(
         minimum = list(Modality.objects.exclude(minimum_standard_phase=""))
     else:
         minimum = []
-    interactions = []
-    if medications and compound is not None:
-        interactions = list(
-            Interaction.objects.filter(
-                Q(compound=compound) | Q(compound_class=compound.compound_class),
-                medication_class__in=[m.pk for m in medications],
-            )
-            .select_related("compound", "medication_class")
-            .prefetch_related(citations())
-        )
+    interactions = interactions_get(compound, medications) if compound is not None else []
     return GuidanceContent(list(guidance), list(statements), parents, minimum, interactions)
+
+
+def interactions_get(compound: Compound, medications: Sequence[MedicationClass]) -> list:
+    """The interactions recorded for ``compound`` (named, or of its class) with these classes."""
+    if not medications:
+        return []
+    return list(
+        Interaction.objects.filter(
+            Q(compound=compound) | Q(compound_class=compound.compound_class),
+            medication_class__in=[m.pk for m in medications],
+        )
+        .select_related("compound", "medication_class")
+        .prefetch_related(citations())
+    )
+
+
+def co_medications_get(
+    compound: Compound, medications: Sequence[MedicationClass]
+) -> list[CoMedication]:
+    """What is recorded for ``compound`` with each of these classes, without building a plan:
+    the screen an order needs even when no condition of the patient maps to a disorder."""
+    content = GuidanceContent([], [], {}, [], interactions_get(compound, medications))
+    return content.interactions_for(compound, medications)
 
 
 def recommendation_plan(

@@ -12,20 +12,6 @@ from api import filters as api_filters
 from api.params import CONTROL_CHARACTERS, StrictQueryMixin
 from content.versioning import content_version_get
 
-SOURCE = {
-    "citation": (
-        "Jones JL (2025) Harnessing neuroplasticity with psychoplastogens: the essential role of "
-        "psychotherapy in psychedelic treatment optimization. Front. Psychiatry 16:1565852."
-    ),
-    "doi": "10.3389/fpsyt.2025.1565852",
-    "doi_url": "https://doi.org/10.3389/fpsyt.2025.1565852",
-    "licence": "CC BY 4.0 (Creative Commons Attribution); content here is restated, with credit.",
-}
-DISCLAIMER = (
-    "Not medical advice. This service summarizes published research for software and editors; "
-    "it does not replace the judgement of a qualified clinician, and psychedelic and ketamine "
-    "treatments are regulated and carry risks."
-)
 LIST_PARAMETERS = {"search", "ordering", "page", "page_size"}
 
 

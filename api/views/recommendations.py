@@ -14,8 +14,9 @@ from api.serializers.recommendation_query import (
     MAX_PROFILE_FACTORS,
     RecommendationQuerySerializer,
 )
-from api.views.base import DISCLAIMER, current_version
+from api.views.base import current_version
 from content.codes import COMPOUND_SYSTEMS, DISORDER_SYSTEMS, token_pattern
+from content.notices import DISCLAIMER
 from disorders.models import Disorder
 from guidance.recommendations import recommendation_matrix, recommendation_plan
 
