@@ -4,6 +4,7 @@ Each reader raises ``ImproperlyConfigured`` naming the variable and what it acce
 deployment fails at start-up with a message, never later with a surprise.
 """
 
+import json
 import os
 
 import dj_database_url
@@ -107,3 +108,15 @@ def env_database(
     if engine == "django.db.backends.postgresql" and connect_timeout is not None:
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", connect_timeout)
     return config
+
+
+def env_json_file(name: str) -> object | None:
+    """Return the JSON document in the file a variable names, or None when it is unset."""
+    path = env_str(name)
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError) as error:
+        raise ImproperlyConfigured(f"{name}={path!r}: cannot read it as JSON ({error}).") from None

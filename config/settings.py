@@ -17,6 +17,7 @@ from config.env import (
     env_choice,
     env_database,
     env_int,
+    env_json_file,
     env_list,
     env_rate,
     env_str,
@@ -96,6 +97,7 @@ INSTALLED_APPS = [
     "disorders",
     "medications",
     "guidance",
+    "interop",
 ]
 
 # Order matters for speed: an API answer already in the cache returns from ApiCacheMiddleware,
@@ -435,6 +437,27 @@ CONTENT_FILES = [
     "medications.content.MEDICATIONS",
     "medications.content.INTERACTIONS",
 ]
+
+# FHIR and CDS Hooks (interop/). Canonical URLs and links are built on this host's address unless
+# these name the public one (behind a proxy that rewrites paths, say).
+FHIR_BASE_URL = env_str("FHIR_BASE_URL").rstrip("/")
+CDS_HOOKS_BASE_URL = env_str("CDS_HOOKS_BASE_URL").rstrip("/")
+# The EHRs allowed to call the CDS services: a JSON file {issuer: {"keys": [public JWK, ...]}}.
+# Keys come only from here: a token's jku is never fetched.
+CDS_HOOKS_ISSUERS = env_json_file("CDS_HOOKS_ISSUERS_FILE") or {}
+if not isinstance(CDS_HOOKS_ISSUERS, dict) or not all(
+    isinstance(jwks, dict) and isinstance(jwks.get("keys"), list)
+    for jwks in CDS_HOOKS_ISSUERS.values()
+):
+    raise ImproperlyConfigured(
+        'CDS_HOOKS_ISSUERS_FILE must hold {issuer: {"keys": [JWK, ...]}, ...}.'
+    )
+# Calls without a token, for trying the services on a laptop: only with DEBUG on.
+CDS_HOOKS_ALLOW_UNAUTHENTICATED = env_bool("CDS_HOOKS_ALLOW_UNAUTHENTICATED", default=False)
+if CDS_HOOKS_ALLOW_UNAUTHENTICATED and not DEBUG:
+    raise ImproperlyConfigured(
+        "CDS_HOOKS_ALLOW_UNAUTHENTICATED=1 is for local testing only; it needs DEBUG=1."
+    )
 
 LOGGING = {
     "version": 1,

@@ -6,11 +6,16 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from infra import health
+from interop.fhir_views import fhir_not_found
+from interop.urls import cds_hooks, fhir
 
 urlpatterns = [
     # The site's root is the API's entry point, which links every resource and the docs.
     path("", RedirectView.as_view(pattern_name="api-root", permanent=False), name="root"),
     path("api/", include("api.urls")),
+    path("fhir/", include(fhir)),
+    path("fhir", fhir_not_found),
+    path("cds-services", include(cds_hooks)),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),

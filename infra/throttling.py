@@ -20,6 +20,7 @@ throttling off (THROTTLE_RATE=off, as under pytest) there is no policy and no fi
 count cannot be read (cache outage) only the policy is sent.
 """
 
+import json
 import logging
 import math
 import time
@@ -56,16 +57,9 @@ class ThrottleMiddleware:
         self.login_path = f"/{settings.ADMIN_URL}login/"
 
     def __call__(self, request: HttpRequest):
-        if settings.THROTTLE is not None and is_api(request):
+        if settings.THROTTLE is not None and (is_api(request) or is_interop(request)):
             quota = count_request(request, "api", settings.THROTTLE)
-            if quota.wait:
-                response = error_response(
-                    429,
-                    f"Request was throttled. Expected available in {quota.wait} seconds.",
-                    headers={"Retry-After": str(quota.wait)},
-                )
-            else:
-                response = self.get_response(request)
+            response = throttled(request, quota.wait) if quota.wait else self.get_response(request)
             for name, value in quota.headers().items():
                 response[name] = value
             return response
@@ -83,6 +77,40 @@ class ThrottleMiddleware:
                     headers={"Retry-After": str(wait)},
                 )
         return self.get_response(request)
+
+
+def is_interop(request: HttpRequest) -> bool:
+    """Whether the request is for the FHIR endpoint or the CDS Hooks services: the same content,
+    under the same quota as the JSON API."""
+    path = request.path
+    return path in ("/fhir", "/cds-services") or path.startswith(("/fhir/", "/cds-services/"))
+
+
+def throttled(request: HttpRequest, wait: int) -> HttpResponse:
+    """The 429 in each standard's error shape: a problem under /api/, an OperationOutcome for
+    FHIR and CDS Hooks (written out here: this layer sits below the one that builds them)."""
+    message = f"Request was throttled. Expected available in {wait} seconds."
+    headers = {"Retry-After": str(wait)}
+    if is_api(request):
+        return error_response(429, message, headers=headers)
+    outcome = {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {
+                "severity": "error",
+                "code": "throttled",
+                "details": {"text": message},
+                "diagnostics": message,
+            }
+        ],
+    }
+    media_type = "application/fhir+json" if request.path.startswith("/fhir") else "application/json"
+    return HttpResponse(
+        json.dumps(outcome),
+        status=429,
+        content_type=f"{media_type}; charset=utf-8",
+        headers=headers,
+    )
 
 
 # The one policy the API has; the name the RateLimit fields refer to it by.

@@ -40,6 +40,7 @@ ALLOWED: dict[str, set[str]] = {
         "guidance",
     },
 }
+ALLOWED["interop"] = ALLOWED["api"] - {"api"} | {"infra"}
 ALLOWED["config"] = set(ALLOWED)
 
 #: First-party packages that production code must never import.

@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 
 from api.params import StrictQueryMixin
 from api.serializers.meta import MetaSerializer
-from api.views.base import DISCLAIMER, SOURCE
 from compounds.models import Compound, Mechanism
+from content.notices import DISCLAIMER, SOURCE
 from content.versioning import content_version_get
 from disorders.models import Disorder, ProfileFactor
 from evidence.models import Reference
@@ -42,6 +42,9 @@ class RootView(StrictQueryMixin, APIView):
         links["schema"] = reverse("schema", request=request)
         links["docs"] = reverse("swagger-ui", request=request)
         links["redoc"] = reverse("redoc", request=request)
+        # The same content in the clinic's standards (see the README): FHIR R4 and CDS Hooks.
+        links["fhir"] = reverse("fhir-metadata", request=request)
+        links["cds-services"] = reverse("cds-services", request=request)
         return Response(links)
 
 

@@ -29,6 +29,8 @@ def test_the_root_links_every_resource_and_the_docs(client):
         "schema",
         "docs",
         "redoc",
+        "fhir",
+        "cds-services",
     }
     for name, url in body.items():
         if name not in {"recommendations", "changes"}:  # both need a parameter
