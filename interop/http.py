@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Mapping
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -78,7 +79,20 @@ def json_body(request: HttpRequest) -> object:
             code="not-supported",
         )
     try:
-        return json.loads(request.body)
+        body = request.body
+    except RequestDataTooBig:
+        raise ClientError(
+            413,
+            f"The body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes; send only "
+            "the resources the call needs.",
+            code="too-costly",
+        ) from None
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise ClientError(
+            400, "The body nests too deeply to be a FHIR resource.", code="structure"
+        ) from None
     except (ValueError, UnicodeDecodeError) as error:
         raise ClientError(400, f"The body is not valid JSON: {error}.", code="structure") from None
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from compounds.models import Compound, CompoundCode
 from content.codes import COMPOUND_SYSTEMS, DISORDER_SYSTEMS, CodeSystem
@@ -64,17 +65,24 @@ def _by_uri(systems: tuple[CodeSystem, ...]) -> dict[str, str]:
 
 
 def _standard(codings: Iterable[Coding], systems: tuple[CodeSystem, ...]) -> Q | None:
-    """A filter for the code rows any of these codings names, or None when none is in these
-    systems."""
+    """A filter for the code rows any of these codings names (one IN list per system, codes
+    compared in capitals, as a client may write f10.20), or None when none is in these systems."""
     names = _by_uri(systems)
-    wanted = Q()
-    found = False
+    wanted: dict[str, set[str]] = {}
     for system, code in codings:
         name = names.get(system.lower())
         if name is not None:
-            wanted |= Q(system=name, code__iexact=code)
-            found = True
-    return wanted if found else None
+            wanted.setdefault(name, set()).add(code.upper())
+    if not wanted:
+        return None
+    found = Q(pk__in=[])
+    for name, codes in wanted.items():
+        found |= Q(system=name, code_upper__in=sorted(codes))
+    return found
+
+
+def _code_rows(model):
+    return model.objects.annotate(code_upper=Upper("code"))
 
 
 def _own(codings: Iterable[Coding], base: str, kind: str) -> list[str]:
@@ -88,7 +96,7 @@ def disorders_coded(codings: list[Coding], base: str) -> list[Disorder]:
     found: dict[tuple[str, str], Disorder] = {}
     wanted = _standard(codings, DISORDER_SYSTEMS)
     if wanted is not None:
-        for row in DisorderCode.objects.filter(wanted).select_related("disorder"):
+        for row in _code_rows(DisorderCode).filter(wanted).select_related("disorder"):
             found[(row.system, row.code.lower())] = row.disorder
     slugs = {d.slug: d for d in Disorder.objects.filter(slug__in=_own(codings, base, "disorder"))}
     names = _by_uri(DISORDER_SYSTEMS)
@@ -107,7 +115,9 @@ def compounds_coded(codings: list[Coding], base: str) -> list[Compound]:
     rows: list[Compound] = []
     wanted = _standard(codings, COMPOUND_SYSTEMS)
     if wanted is not None:
-        rows += [c.compound for c in CompoundCode.objects.filter(wanted).select_related("compound")]
+        rows += [
+            c.compound for c in _code_rows(CompoundCode).filter(wanted).select_related("compound")
+        ]
     rows += list(Compound.objects.filter(slug__in=_own(codings, base, "compound")))
     return list(dict.fromkeys(rows))
 

@@ -431,3 +431,42 @@ def test_fhir_and_cds_hooks_share_the_apis_quota_and_answer_429_as_an_outcome(
     validated(outcome)
     assert outcome["issue"][0]["code"] == "throttled"
     assert "RateLimit" in response
+
+
+def test_a_body_too_large_or_too_deep_is_a_4xx_outcome_not_a_500(client, settings):
+    response = client.post(
+        "/fhir/PlanDefinition/$apply", "[" * 100_000 + "]" * 100_000, content_type=FHIR_JSON
+    )
+    assert response.status_code == 400
+    assert "nests too deeply" in response.json()["issue"][0]["diagnostics"]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = client.post(
+        "/fhir/PlanDefinition/$apply", json.dumps({"x": "y" * 20_000}), content_type=FHIR_JSON
+    )
+    assert response.status_code == 413
+    assert "larger than 10000 bytes" in response.json()["issue"][0]["diagnostics"]
+
+
+def test_a_record_with_many_codes_is_read_in_one_query_per_kind(client):
+    conditions = [
+        {"name": "condition", "valueCoding": {"system": SNOMED, "code": str(100000 + n)}}
+        for n in range(450)
+    ]
+    bundle = apply(
+        client,
+        [
+            *conditions,
+            {"name": "condition", "valueCoding": {"system": ICD10, "code": "f10.20"}},
+            {"name": "medication", "valueCoding": {"system": ATC, "code": "N01AX03"}},
+        ],
+    )
+    (group,) = request_groups(bundle)
+    assert group["reasonCode"][0]["text"] == "Alcohol use disorder"
+    too_many = [*conditions, *conditions[:60]]
+    response = client.post(
+        "/fhir/PlanDefinition/$apply",
+        json.dumps({"resourceType": "Parameters", "parameter": too_many}),
+        content_type=FHIR_JSON,
+    )
+    assert response.status_code == 422
+    assert "More than 500 codes" in response.json()["issue"][0]["diagnostics"]
