@@ -408,10 +408,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Browser apps on these origins may call the API (GET, HEAD, OPTIONS only).
+# Browser apps on these origins may call the API, FHIR and the CDS services (CDS Hooks has an
+# EHR's browser call services directly): GET, HEAD and OPTIONS, and POST, which only $apply and
+# the CDS services take (the API answers it with a 405).
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", default=[])
-CORS_URLS_REGEX = r"^/api/.*$"
-CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_URLS_REGEX = r"^/(api/|fhir/|cds-services).*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS", "POST"]
 # A script revalidating by itself sends If-None-Match or If-Modified-Since, which are not
 # CORS-safelisted: the preflight must allow them (a browser's own HTTP cache needs no preflight).
 CORS_ALLOW_HEADERS = [*cors_default_headers, "if-none-match", "if-modified-since"]

@@ -413,12 +413,13 @@ SEARCH_PARAMETERS = (
 )
 
 
-def capability_statement(*, base: str, software_version: str) -> dict:
-    """What this FHIR endpoint does: read and search recommendation definitions, and $apply."""
+def capability_statement(*, base: str, software_version: str, date: str) -> dict:
+    """What this FHIR endpoint does: read and search recommendation definitions, and $apply.
+    ``date`` is when the content last changed."""
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",
-        "date": timezone.now().date().isoformat(),
+        "date": date,
         "publisher": PUBLISHER,
         "kind": "instance",
         "software": {"name": PUBLISHER, "version": software_version},

@@ -1,17 +1,21 @@
 """The FHIR R4 endpoint: /fhir/metadata, PlanDefinition read and search, and $apply."""
 
+import hashlib
 from collections.abc import Mapping
+from functools import wraps
 
 from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import condition
 
 from compounds.models import CompoundCode
 from content.codes import COMPOUND_SYSTEMS, DISORDER_SYSTEMS, CodeError, coded_row_get
-from content.versioning import content_version_token
+from content.versioning import Version, content_version_get
 from disorders.models import Disorder, DisorderCode, ancestry
 from evidence.models import citations
 from guidance.models import Guidance
+from infra.caching import cache_control
 from interop.fhir import (
     SEARCH_PARAMETERS,
     capability_statement,
@@ -49,6 +53,42 @@ def _check_format(request: HttpRequest) -> None:
         )
 
 
+def _version(request: HttpRequest) -> Version:
+    """The content version this request is answered under, read once (one query)."""
+    if not hasattr(request, "fhir_content_version"):
+        request.fhir_content_version = content_version_get()
+    return request.fhir_content_version
+
+
+def _etag(request: HttpRequest, *args, **kwargs) -> str:
+    """A read's validator: the release, the content version and what was asked, so a client
+    revalidates with If-None-Match and gets a 304 until an editor's change (RFC 9110)."""
+    key = "|".join(
+        (settings.RELEASE, _version(request).token, base_url(request), request.get_full_path())
+    )
+    return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:24]}"'
+
+
+def _last_modified(request: HttpRequest, *args, **kwargs):
+    return _version(request).changed_at
+
+
+def read(view):
+    """A FHIR read or search: conditional (ETag, Last-Modified, 304) and cacheable as the API's
+    answers are (public, revalidated every time; stale-if-error)."""
+    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        _check_format(request)
+        response = conditional(request, *args, **kwargs)
+        if response.status_code in (200, 304):
+            response["Cache-Control"] = cache_control()
+        return response
+
+    return wrapped
+
+
 def _guidance():
     return (
         Guidance.objects.published()
@@ -58,7 +98,7 @@ def _guidance():
 
 
 def _definitions(rows, request: HttpRequest) -> list[dict]:
-    base, version = base_url(request), content_version_token()
+    base, version = base_url(request), _version(request).token
     descendants = descendants_of(Disorder.objects.prefetch_related("codes"))
     return [
         plan_definition(row, base=base, version=version, descendants=descendants) for row in rows
@@ -66,18 +106,23 @@ def _definitions(rows, request: HttpRequest) -> list[dict]:
 
 
 @endpoint("GET", "HEAD")
+@read
 def metadata(request: HttpRequest) -> HttpResponse:
     """The CapabilityStatement: what this FHIR endpoint reads, searches and applies."""
-    _check_format(request)
+    changed = _version(request).changed_at
     return json_response(
-        capability_statement(base=base_url(request), software_version=settings.RELEASE)
+        capability_statement(
+            base=base_url(request),
+            software_version=settings.RELEASE,
+            date=changed.date().isoformat(),
+        )
     )
 
 
 @endpoint("GET", "HEAD")
+@read
 def plan_definition_read(request: HttpRequest, id: str) -> HttpResponse:
     """One published guidance row as a CPG recommendation definition; drafts are not found."""
-    _check_format(request)
     row = _guidance().filter(slug=id).first()
     if row is None:
         raise ClientError(
@@ -112,9 +157,9 @@ def _context_filter(token: str) -> Q:
 
 
 @endpoint("GET", "HEAD")
+@read
 def plan_definition_search(request: HttpRequest) -> HttpResponse:
     """Search recommendation definitions by id, canonical URL or the codes of their scope."""
-    _check_format(request)
     known = {name for name, _, _ in SEARCH_PARAMETERS} | {"_format", "_count", "_offset"}
     unknown = sorted(set(request.GET) - known)
     if unknown:

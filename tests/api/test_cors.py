@@ -15,14 +15,33 @@ def test_a_configured_origin_may_read_the_api(client):
     assert response["Access-Control-Allow-Origin"] == ORIGIN
 
 
-def test_a_preflight_allows_only_read_methods(client):
+def test_a_preflight_allows_reads_and_the_post_only_fhir_and_cds_hooks_take(client):
     response = client.options(
         "/api/v1/compounds/",
         HTTP_ORIGIN=ORIGIN,
         HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
     )
     assert response.status_code == 200
-    assert response["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    assert response["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS, POST"
+    # POST to the read-only API is still a 405.
+    assert client.post("/api/v1/compounds/", HTTP_ORIGIN=ORIGIN).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "path", ["/cds-services/psychoplastogen-order", "/fhir/PlanDefinition/$apply"]
+)
+def test_an_ehrs_browser_may_call_the_cds_services_and_fhir(client, path):
+    response = client.options(
+        path,
+        HTTP_ORIGIN=ORIGIN,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization, content-type",
+    )
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == ORIGIN
+    allowed = {name.strip() for name in response["Access-Control-Allow-Headers"].split(",")}
+    assert {"authorization", "content-type"} <= allowed
+    assert client.get("/cds-services", HTTP_ORIGIN=ORIGIN)["Access-Control-Allow-Origin"] == ORIGIN
 
 
 def test_another_origin_gets_no_cors_headers(client):

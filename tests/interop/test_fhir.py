@@ -470,3 +470,23 @@ def test_a_record_with_many_codes_is_read_in_one_query_per_kind(client):
     )
     assert response.status_code == 422
     assert "More than 500 codes" in response.json()["issue"][0]["diagnostics"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/fhir/metadata", "/fhir/PlanDefinition/general-cbt-integration", "/fhir/PlanDefinition"],
+)
+def test_a_fhir_read_revalidates_with_its_etag_until_an_editor_changes_content(client, path):
+    first = client.get(path)
+    assert first["ETag"].startswith('W/"')
+    assert first["Cache-Control"].startswith("public, max-age=0")
+    again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    assert client.get(path, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    row = Guidance.objects.get(slug="general-cbt-integration")
+    row.rationale += " Edited."
+    row.save()
+    changed = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]

@@ -17,7 +17,8 @@ ATC = "http://www.whocc.no/atc"
 OWN = "http://testserver/fhir/CodeSystem"
 
 EXPECTED = {
-    "/fhir/metadata": 0,
+    # Each FHIR read reads the content version once (its ETag, Last-Modified and version).
+    "/fhir/metadata": 1,
     # The row with its references, its disorder's and compound's codes, and every disorder with
     # its codes (a broader disorder's definition holds the codes of those under it).
     "/fhir/PlanDefinition/general-cbt-integration": 5,
