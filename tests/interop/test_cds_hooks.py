@@ -159,6 +159,29 @@ def test_a_ketamine_order_for_a_patient_with_alcohol_use_disorder_gets_a_plan_ci
     assert json_plan["verdict"] == "pairing_evidence"
 
 
+def test_the_plan_card_lists_each_phases_top_approaches_as_the_json_plan_ranks_them(client):
+    body = order_select(
+        medication(ATC, "N01AX03", id="k1", status="draft"),
+        conditions=[condition(ICD10, "F10.20")],
+    )
+    cards = call(client, "psychoplastogen-order", body)["cards"]
+    plan = next(c for c in cards if c["source"]["topic"]["code"] == "plan")
+    listed, phase = {}, None
+    for line in plan["detail"].splitlines():
+        if line.startswith("### "):
+            phase = line[4:]
+        elif line[:3] in ("1. ", "2. ", "3. "):
+            listed.setdefault(phase, []).append(line.split("**")[1])
+    json_plan = client.get(plan["links"][0]["url"]).json()
+    expected = {}
+    for part in json_plan["phases"]:
+        if part["items"]:
+            top = part["top"]["modality"]["name"]
+            rest = [i["modality"]["name"] for i in part["items"] if i["modality"]["name"] != top]
+            expected[part["label"]] = [top, *rest][:3]
+    assert listed == expected
+
+
 def test_a_psilocybin_order_for_a_patient_on_lithium_gets_a_critical_card(client):
     body = order_select(
         medication(OWN + "/compound", "psilocybin", id="p1", status="draft"),
