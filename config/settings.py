@@ -326,6 +326,10 @@ SPECTACULAR_SETTINGS = {
         "RFC 9457 `application/problem+json`: `type` (a URI, served under /api/problems/), "
         "`title`, `status`, `detail` and `instance`, and for query parameters `errors`, each with "
         "the `parameter`, a `message` and the `valid` values when known. **Not medical advice.**"
+        "\n\nThe same guidance in the clinic's standards, outside this document: FHIR R4 "
+        "(clinical practice guidelines) at /fhir/ (its CapabilityStatement: /fhir/metadata) and "
+        "CDS Hooks 2.0 services at /cds-services; every code a disorder or compound carries "
+        "(`codes`) is what they match patients' records by."
         "\n\nThe content restates the article and its references under the article's licence, "
         "CC BY 4.0, with credit to them; the service's code is under the MIT licence."
     ),
