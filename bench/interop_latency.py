@@ -12,7 +12,6 @@ cost of the answer. It prints p50, p95, p99 and the maximum, and writes them as 
 import argparse
 import json
 import os
-import secrets
 import statistics
 import subprocess
 import tempfile
@@ -35,6 +34,7 @@ from bench.run import (
     log,
     reset_database,
     reset_redis,
+    server_env,
 )
 
 ISSUER = "https://ehr.bench.example"
@@ -159,20 +159,8 @@ def main() -> None:
     issuers = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)  # noqa: SIM115
     json.dump({ISSUER: {"keys": [jwk]}}, issuers)
     issuers.close()
-    env = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "THROTTLE_RATE": "off",
-        # The JSON plan is measured uncached, as FHIR and CDS Hooks answers always are.
-        "API_CACHE": "0",
-        "CDS_HOOKS_ISSUERS_FILE": issuers.name,
-    }
+    # The JSON plan is measured uncached, as FHIR and CDS Hooks answers always are.
+    env = server_env(args, API_CACHE="0", CDS_HOOKS_ISSUERS_FILE=issuers.name)
     log("Preparing a fresh database and cache...")
     reset_database(args.database_url)
     reset_redis(args.redis_url)

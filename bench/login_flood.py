@@ -32,6 +32,7 @@ from bench.run import (
     log,
     reset_database,
     reset_redis,
+    server_env,
 )
 
 API = "/api/v1/compounds/ketamine/"
@@ -130,19 +131,7 @@ def main() -> None:
     add_service_arguments(parser)
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    env = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "THROTTLE_RATE": "off",
-    }
+    env = server_env(args, SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0")
     log("Preparing a fresh database and cache...")
     reset_database(args.database_url)
     reset_redis(args.redis_url)

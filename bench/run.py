@@ -347,6 +347,23 @@ def targets(runs: list[Run], soak: dict, memory: list[float]) -> list[str]:
     return lines
 
 
+def server_env(args: argparse.Namespace, **extra: str) -> dict[str, str]:
+    """The production settings every benchmark's server runs with, on its own database and Redis
+    database, unthrottled (the load comes from one address), plus ``extra``."""
+    return {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "THROTTLE_RATE": "off",
+        **extra,
+    }
+
+
 def add_service_arguments(parser: argparse.ArgumentParser) -> None:
     """The benchmark's own database and Redis database (both emptied at the start)."""
     parser.add_argument(
@@ -379,19 +396,12 @@ def main() -> None:
         }
         connection_counts = [16]
 
-    env = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "THROTTLE_RATE": "off",
-        "WEB_CONCURRENCY": "2",
-        "GUNICORN_THREADS": os.environ.get("BENCH_THREADS", "1"),
-    }
+    env = server_env(
+        args,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS=os.environ.get("BENCH_THREADS", "1"),
+    )
     log("Preparing a fresh database and cache...")
     reset_database(args.database_url)
     reset_redis(args.redis_url)

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from infra import health
+from interop.cds_views import services as cds_services
 from interop.fhir_views import fhir_not_found
 from interop.urls import cds_hooks, fhir
 
@@ -15,7 +16,8 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("fhir/", include(fhir)),
     path("fhir", fhir_not_found),
-    path("cds-services", include(cds_hooks)),
+    path("cds-services", cds_services, name="cds-services"),
+    path("cds-services/", include(cds_hooks)),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -22,7 +22,7 @@ from interop.cds_hooks import (
 from interop.http import ClientError, base_url, endpoint, json_body, json_response
 from interop.models import CardFeedback, CardOutcome
 from interop.patient import PatientRecord, medication_codings
-from interop.plans import RecordError, patient_plans
+from interop.plans import patient_plans
 
 JSON = "application/json"
 MAX_FEEDBACK = 100
@@ -130,15 +130,12 @@ def service(request: HttpRequest, id: str) -> HttpResponse:
         # What else is being ordered is screened for interactions as well as what is taken.
         for draft in selected_orders(call["context"], "order-sign"):
             record.medications += medication_codings(draft)
-    try:
-        found = patient_plans(
-            conditions=record.conditions,
-            orders=orders,
-            medications=record.medications,
-            base=context.fhir_base,
-        )
-    except RecordError as error:
-        raise ClientError(422, str(error), code="too-costly") from None
+    found = patient_plans(
+        conditions=record.conditions,
+        orders=orders,
+        medications=record.medications,
+        base=context.fhir_base,
+    )
     if hook.hook == "patient-view" and not found.compounds:
         cards = condition_cards(found.disorders, context)
     else:

@@ -26,7 +26,7 @@ from interop.fhir import (
 )
 from interop.http import ClientError, base_url, endpoint, json_body, json_response
 from interop.patient import Coding, PatientRecord, codings_of
-from interop.plans import RecordError, patient_plans
+from interop.plans import patient_plans
 
 MAX_SEARCH_VALUES = 10
 # A search answers a page at a time: _count definitions (at most MAX_COUNT) from _offset.
@@ -309,16 +309,13 @@ def plan_definition_apply(request: HttpRequest) -> HttpResponse:
     """The plan for a patient known by codes, as a Bundle of RequestGroup and DetectedIssues."""
     base = base_url(request)
     subject, record, profile = _apply_input(json_body(request), base)
-    try:
-        found = patient_plans(
-            conditions=record.conditions,
-            orders=record.medications,
-            medications=record.medications,
-            profile=profile,
-            base=base,
-        )
-    except RecordError as error:
-        raise ClientError(422, str(error), code="too-costly") from None
+    found = patient_plans(
+        conditions=record.conditions,
+        orders=record.medications,
+        medications=record.medications,
+        profile=profile,
+        base=base,
+    )
     missing = [
         what
         for what, rows in (("condition", found.disorders), ("medication", found.compounds))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from compounds.models import Compound
 from disorders.models import Disorder, ProfileFactor
 from guidance.recommendations import Plan, recommendation_plan
+from interop.http import ClientError
 from interop.patient import (
     Coding,
     compounds_coded,
@@ -21,8 +22,11 @@ MAX_CODINGS = 500
 MAX_PLANS = 12
 
 
-class RecordError(ValueError):
-    """A record this service cannot answer for; the message says why and what would do."""
+class RecordError(ClientError):
+    """A record too large to answer for (a 422); the message says why and what would do."""
+
+    def __init__(self, message: str):
+        super().__init__(422, message, code="too-costly")
 
 
 @dataclass

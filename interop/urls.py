@@ -19,9 +19,9 @@ fhir = [
     re_path(r"^(?P<path>.*)$", fhir_views.fhir_not_found),
 ]
 
+# Under /cds-services/ (discovery itself is /cds-services, in config.urls).
 cds_hooks = [
-    path("", cds_views.services, name="cds-services"),
-    re_path(r"^/(?P<id>[a-z0-9-]{1,60})$", cds_views.service, name="cds-service"),
-    re_path(r"^/(?P<id>[a-z0-9-]{1,60})/feedback$", cds_views.feedback, name="cds-feedback"),
+    re_path(r"^(?P<id>[a-z0-9-]{1,60})$", cds_views.service, name="cds-service"),
+    re_path(r"^(?P<id>[a-z0-9-]{1,60})/feedback$", cds_views.feedback, name="cds-feedback"),
     re_path(r"^(?P<path>.*)$", cds_views.cds_not_found),
 ]
