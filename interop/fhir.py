@@ -279,8 +279,15 @@ def _item_action(item: Recommendation, base: str) -> dict:
         "title": item.modality.name,
         "description": lead.rationale,
         "code": [modality_concept(item.modality, base)],
-        "documentation": [related_artifact(r) for r in lead.references.all()],
-        "resource": {"reference": f"PlanDefinition/{lead.slug}", "display": lead.name},
+        # The recommendation definition that leads the item, then the references it cites.
+        "documentation": [
+            {
+                "type": "derived-from",
+                "display": lead.name,
+                "resource": f"{base}/PlanDefinition/{lead.slug}",
+            },
+            *[related_artifact(r) for r in lead.references.all()],
+        ],
     }
 
 

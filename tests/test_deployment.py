@@ -238,3 +238,24 @@ def test_prepare_sets_up_the_editor_and_reviewer_roles():
     assert reviewer.permissions.filter(codename="publish_content").exists()
     assert not editor.permissions.filter(codename="publish_content").exists()
     assert editor.permissions.filter(codename="change_guidance").exists()
+
+
+def test_the_wsgi_module_imports_every_view_before_the_fork_without_a_database_connection():
+    """gunicorn preloads config.wsgi and forks workers from it: the views are imported there (a
+    worker's first answer is not half a second of imports), and no connection is shared."""
+    script = (
+        "import sys, config.wsgi\n"
+        "from django.db import connections\n"
+        "assert 'interop.cds_views' in sys.modules and 'api.views.recommendations' in sys.modules\n"
+        "assert all(c.connection is None for c in connections.all()), 'a connection is open'\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**PRODUCTION_ENV, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.strip().endswith("ok"), result.stdout + result.stderr

@@ -12,6 +12,7 @@ from jwt.algorithms import ECAlgorithm
 
 from interop.cds_hooks import SUMMARY_LIMIT
 from interop.models import CardFeedback
+from tests.interop.fhir_models import validated
 
 pytestmark = pytest.mark.django_db
 
@@ -256,7 +257,7 @@ def test_patient_view_with_a_matching_condition_names_the_compounds_with_specifi
 def test_missing_prefetch_without_a_fhir_server_is_a_412_operation_outcome(client):
     body = order_select(medication(ATC, "N01AX03", id="k1", status="draft"), prefetch=False)
     outcome = call(client, "psychoplastogen-order", body, status=412)
-    assert outcome["resourceType"] == "OperationOutcome"
+    validated(outcome)
     assert "conditions" in outcome["issue"][0]["diagnostics"]
     body["prefetch"] = {"conditions": searchset(), "medications": None}
     outcome = call(client, "psychoplastogen-order", body, status=412)
@@ -290,6 +291,7 @@ def test_a_call_without_a_trusted_jwt_is_a_401(client, auth):
         **({"HTTP_AUTHORIZATION": auth} if auth else {}),
     )
     assert response.status_code == 401
+    validated(response.json())
     assert response.json()["issue"][0]["code"] == "login"
     assert "Not authenticated" in response.json()["issue"][0]["diagnostics"]
 

@@ -261,12 +261,13 @@ def test_apply_for_ptsd_with_mdma_agrees_item_for_item_with_the_json_plan(client
         group["action"], [p for p in plan["phases"] if p["items"]], strict=True
     ):
         assert [
-            (a["code"][0]["coding"][0]["code"], a["resource"]["reference"])
+            (a["code"][0]["coding"][0]["code"], a["documentation"][0]["resource"])
             for a in action["action"]
         ] == [
-            (item["modality"]["slug"], f"PlanDefinition/{item['leading_guidance']['slug']}")
+            (item["modality"]["slug"], f"{BASE}/PlanDefinition/{item['leading_guidance']['slug']}")
             for item in phase["items"]
         ]
+        assert all(a["documentation"][0]["type"] == "derived-from" for a in action["action"])
     # Contraindications, then warnings: the same statements, in the same order.
     group_url = next(e["fullUrl"] for e in bundle["entry"] if e["resource"] is group)
     issues = issues_of(bundle, group_url)
