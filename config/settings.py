@@ -458,6 +458,8 @@ if not isinstance(CDS_HOOKS_ISSUERS, dict) or not all(
     raise ImproperlyConfigured(
         'CDS_HOOKS_ISSUERS_FILE must hold {issuer: {"keys": [JWK, ...]}, ...}.'
     )
+# The longest token lifetime (exp - iat, seconds) accepted: a policy, as CDS Hooks sets none.
+CDS_HOOKS_MAX_TOKEN_LIFETIME = env_int("CDS_HOOKS_MAX_TOKEN_LIFETIME", default=300, minimum=1)
 # Calls without a token, for trying the services on a laptop: only with DEBUG on.
 CDS_HOOKS_ALLOW_UNAUTHENTICATED = env_bool("CDS_HOOKS_ALLOW_UNAUTHENTICATED", default=False)
 if CDS_HOOKS_ALLOW_UNAUTHENTICATED and not DEBUG:

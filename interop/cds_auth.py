@@ -20,7 +20,10 @@ from django.core.cache import cache
 # (a public key misused as an HMAC secret) and other families never reach verification.
 ALGORITHMS = ("ES384", "RS384")
 LEEWAY = 30  # seconds of clock skew tolerated on exp, iat and nbf
-MAX_LIFETIME = 300  # the spec: exp is at most 5 minutes after iat
+# The longest lifetime (exp - iat) accepted by default. CDS Hooks 2.0 sets none; this is the
+# service's policy (SMART Backend Services asks the same of its assertions), which also bounds
+# how long a token's jti must be remembered against replay. CDS_HOOKS_MAX_TOKEN_LIFETIME sets it.
+MAX_LIFETIME = 300
 
 
 @dataclass(frozen=True)
@@ -69,9 +72,13 @@ def _key(jwks: Mapping, issuer: str, kid: object, alg: str) -> jwt.PyJWK:
 def _number(claims: Mapping, name: str) -> float:
     """A time claim; JSON may carry NaN or Infinity (Python parses them), which never expire."""
     value = claims.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):  # an integer beyond a float (10**400)
+        number = math.nan
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(number):
         raise CdsAuthError(f"the token's {name} claim must be a number")
-    return float(value)
+    return number
 
 
 def cds_client_verify(
@@ -81,6 +88,7 @@ def cds_client_verify(
     issuers: Mapping[str, Mapping],
     now: float | None = None,
     seen: Callable[[str, str, float], bool] | None = None,
+    max_lifetime: int = MAX_LIFETIME,
 ) -> CdsClient:
     """The caller of a CDS Service, from its `Authorization: Bearer <JWT>` header.
 
@@ -141,8 +149,11 @@ def cds_client_verify(
         raise CdsAuthError("the token has expired (exp)")
     if iat > now + LEEWAY or ("nbf" in claims and _number(claims, "nbf") > now + LEEWAY):
         raise CdsAuthError("the token is not valid yet: it was issued in the future (iat/nbf)")
-    if exp - iat > MAX_LIFETIME:
-        raise CdsAuthError("the token's lifetime (exp - iat) exceeds the 5 minutes allowed")
+    if exp - iat > max_lifetime:
+        raise CdsAuthError(
+            f"the token's lifetime (exp - iat) exceeds the {max_lifetime} seconds this service "
+            "accepts"
+        )
     jti, tenant = claims["jti"], claims.get("tenant")
     if not isinstance(jti, str) or not jti:
         raise CdsAuthError("the token's jti claim must be a non-empty string")

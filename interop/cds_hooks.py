@@ -27,16 +27,18 @@ from evidence.models import Reference
 from guidance.grading import Certainty
 from guidance.models import GuidanceStrength, Severity
 from guidance.recommendations import (
+    CONTENT_GAP,
     INTERACTION,
-    MatrixCell,
     Plan,
     PlanWarning,
     Verdict,
     co_medications_get,
     recommendation_matrix,
+    recommendation_plan,
 )
 from interop.fhir import PUBLISHER, coding
 from interop.patient import own_system
+from interop.plans import MAX_PLANS, RecordError
 from medications.models import InteractionReliability, InteractionRisk, MedicationClass
 from modalities.models import TreatmentPhase
 
@@ -106,6 +108,11 @@ def discovery() -> dict:
 
 
 INDICATOR_ORDER = {"critical": 0, "warning": 1, "info": 2}
+SEVERITY_INDICATOR = {
+    Severity.CRITICAL: "critical",
+    Severity.CAUTION: "warning",
+    Severity.INFO: "info",
+}
 VERDICT_INDICATOR = {
     Verdict.CONTRAINDICATED: "critical",
     Verdict.NO_PAIRING_EVIDENCE: "warning",
@@ -224,8 +231,11 @@ def plan_card(plan: Plan, context: CardContext) -> dict:
     }
 
 
-def safety_card(warning: PlanWarning, compound: Compound, context: CardContext) -> dict:
-    """A card for a contraindication or a recorded interaction."""
+def safety_card(
+    warning: PlanWarning, compound: Compound, context: CardContext, *, plan_url: str
+) -> dict:
+    """A card for a contraindication, a recorded interaction, or another warning a clinician
+    must see (a critical or caution safety statement, a gap in the content)."""
     interaction = warning.interaction
     lines = [warning.message]
     if interaction is not None:
@@ -247,10 +257,24 @@ def safety_card(warning: PlanWarning, compound: Compound, context: CardContext) 
         url = f"{context.api_base}/interactions/{interaction.slug}/"
         indicator = "critical" if warning.severity == Severity.CRITICAL else "warning"
         topic = ("interaction", "Co-medication interaction")
+    elif warning.kind == CONTENT_GAP:
+        # The service's own warning that the content lacks what every plan needs: no statement
+        # to link to, so the card links the plan it is about.
+        url = plan_url
+        indicator = SEVERITY_INDICATOR[Severity(warning.severity)]
+        topic = ("content-gap", "Gap in this service's content")
     else:
         url = f"{context.api_base}/safety-statements/{warning.code}/"
-        indicator = "critical" if warning.contraindicates else "warning"
-        topic = ("contraindication", "Contraindication")
+        indicator = (
+            "critical"
+            if warning.contraindicates
+            else SEVERITY_INDICATOR[Severity(warning.severity)]
+        )
+        topic = (
+            ("contraindication", "Contraindication")
+            if warning.contraindicates
+            else ("safety", "Safety statement")
+        )
     if warning.references:
         lines.append("\n### References")
         lines += [_reference_line(r) for r in warning.references]
@@ -260,7 +284,13 @@ def safety_card(warning: PlanWarning, compound: Compound, context: CardContext) 
         "indicator": indicator,
         "detail": "\n".join(lines),
         "source": context.source(url, *topic),
-        "links": [{"label": "The source statement (JSON)", "url": url, "type": "absolute"}],
+        "links": [
+            {
+                "label": "The full plan (JSON)" if url == plan_url else "The source (JSON)",
+                "url": url,
+                "type": "absolute",
+            }
+        ],
         "overrideReasons": _overrides(SAFETY_OVERRIDES, context.fhir_base),
     }
 
@@ -272,79 +302,130 @@ def order_cards(
     medications: Sequence[MedicationClass],
     context: CardContext,
 ) -> list[dict]:
-    """The cards for orders of these compounds: each plan's, then one per contraindication and
-    interaction (each once, however many plans it appears in); most urgent first."""
+    """The cards for orders of these compounds: each plan's, then one per warning a clinician
+    must see (contraindications, interactions, critical and caution statements and gaps; each
+    once, however many plans it appears in); most urgent first. Information-level warnings stay
+    in the plan card's detail."""
     cards, seen = [], set()
 
-    def add_safety(warning: PlanWarning, compound: Compound) -> None:
+    def add_safety(warning: PlanWarning, compound: Compound, plan_url: str) -> None:
         key = (compound.pk, warning.kind, warning.code)
         if key not in seen:
             seen.add(key)
-            cards.append(safety_card(warning, compound, context))
+            cards.append(safety_card(warning, compound, context, plan_url=plan_url))
 
     for plan in plans:
         cards.append(plan_card(plan, context))
         for warning in [*plan.contraindications, *plan.warnings]:
-            if warning.contraindicates or warning.kind == INTERACTION:
-                add_safety(warning, plan.compound)
+            if warning.contraindicates or warning.severity != Severity.INFO:
+                add_safety(warning, plan.compound, context.plan_url(plan))
     # An order is screened for interactions whether or not a condition maps to a disorder.
     for compound in compounds:
         for co_medication in co_medications_get(compound, medications):
             for interaction in co_medication.interactions:
-                add_safety(PlanWarning.from_interaction(interaction, compound), compound)
+                warning = PlanWarning.from_interaction(interaction, compound)
+                add_safety(warning, compound, f"{context.api_base}/interactions/")
     return sorted(cards, key=lambda card: INDICATOR_ORDER[card["indicator"]])
 
 
-def condition_cards(disorders: Sequence[Disorder], context: CardContext) -> list[dict]:
-    """For a patient on no psychoplastogen: per disorder, which compounds have guidance specific
-    to it (an info card), or nothing where none has."""
-    cells: dict[int, list[MatrixCell]] = {}
+def screen_card(
+    record_unscreened: Sequence[str], incomplete: Sequence[str], context: CardContext
+) -> dict:
+    """A warning that the interaction screen saw less than the whole medication list: no card
+    about an interaction is not a statement that there is none."""
+    lines = ["Interactions were screened only against the medications this service could read."]
+    if record_unscreened:
+        lines.append(
+            "\n**Not screened** (no ATC code, the only medication code this service maps yet; "
+            "RxNorm is not mapped): " + "; ".join(dict.fromkeys(record_unscreened)) + "."
+        )
+    if incomplete:
+        lines.append("\n**Not read:** " + "; ".join(incomplete) + ".")
+    lines.append("\nCheck these medications against the interactions listed at the link.")
+    url = f"{context.api_base}/interactions/"
+    return {
+        "uuid": str(uuid.uuid4()),
+        "summary": _shorten(
+            "Interaction screen incomplete: some of the patient's medications could not be read"
+        ),
+        "indicator": "warning",
+        "detail": "\n".join(lines),
+        "source": context.source(url, "screen-incomplete", "Interaction screen incomplete"),
+        "links": [{"label": "Recorded interactions (JSON)", "url": url, "type": "absolute"}],
+        "overrideReasons": _overrides(SAFETY_OVERRIDES, context.fhir_base),
+    }
+
+
+def condition_cards(
+    disorders: Sequence[Disorder], medications: Sequence[MedicationClass], context: CardContext
+) -> list[dict]:
+    """For a patient on no psychoplastogen: per disorder, the compounds with guidance specific to
+    it, each judged with what the patient takes. A compound whose plan for this patient is
+    contraindicated (by the content, or by an interaction with their medications) is named as
+    such, never offered; a disorder no compound has specific guidance for gets no card."""
+    candidates: dict[int, list[Compound]] = {}
     for cell in recommendation_matrix(disorders=list(disorders)):
         if cell.verdict != Verdict.NO_PAIRING_EVIDENCE:
-            cells.setdefault(cell.disorder.pk, []).append(cell)
+            candidates.setdefault(cell.disorder.pk, []).append(cell.compound)
+    if sum(len(found) for found in candidates.values()) > MAX_PLANS:
+        raise RecordError(
+            f"The record's conditions have guidance with more than {MAX_PLANS} compounds; send "
+            "the conditions the plan is for."
+        )
     cards = []
     for disorder in disorders:
-        found = cells.get(disorder.pk)
-        if not found:
+        plans = [
+            recommendation_plan(disorder=disorder, compound=compound, medications=medications)
+            for compound in candidates.get(disorder.pk, [])
+        ]
+        if not plans:
             continue
-        names = ", ".join(cell.compound.name for cell in found)
-        links = [
-            (
-                cell,
-                f"{context.api_base}/recommendations/?"
-                + urlencode({"disorder": disorder.slug, "compound": cell.compound.slug}),
+        offered = [p for p in plans if p.verdict == Verdict.PAIRING_EVIDENCE]
+        refused = [p for p in plans if p.verdict == Verdict.CONTRAINDICATED]
+        lines = []
+        if offered:
+            lines += [
+                f"Guidance specific to {disorder.name} exists for: "
+                + ", ".join(p.compound.name for p in offered)
+                + ". Each plan pairs the compound with structured psychotherapy (preparation, "
+                "the medication session, integration).",
+                "",
+                *[f"- [{p.compound.name}]({context.plan_url(p)})" for p in offered],
+            ]
+        if refused:
+            lines += [
+                "",
+                f"**Contraindicated for this patient** (guidance specific to {disorder.name} "
+                "exists, but a contraindication applies):",
+                *[
+                    f"- [{p.compound.name}]({context.plan_url(p)}): "
+                    + "; ".join(w.title for w in p.contraindications)
+                    for p in refused
+                ],
+            ]
+        lines.append(f"\n_{DISCLAIMER}_")
+        if offered:
+            summary = f"{disorder.name}: pairing-specific guidance for " + ", ".join(
+                p.compound.name for p in offered
             )
-            for cell in found
-        ]
-        lines = [
-            f"Guidance specific to {disorder.name} exists for: {names}. Each plan pairs the "
-            "compound with structured psychotherapy (preparation, the medication session, "
-            "integration).",
-            "",
-            *[
-                f"- [{cell.compound.name}]({url}): {Verdict(cell.verdict).label.lower()}"
-                for cell, url in links
-            ],
-            f"\n_{DISCLAIMER}_",
-        ]
+        else:
+            summary = f"{disorder.name}: the compounds with guidance are contraindicated here"
         cards.append(
             {
                 "uuid": str(uuid.uuid4()),
-                "summary": _shorten(
-                    f"{disorder.name}: psychoplastogen therapy guidance for {names}"
-                ),
-                "indicator": "info",
+                "summary": _shorten(summary),
+                "indicator": "warning" if refused else "info",
                 "detail": "\n".join(lines),
                 "source": context.source(
                     f"{context.api_base}/disorders/{disorder.slug}/", "plan", "Psychotherapy plan"
                 ),
                 "links": [
                     {
-                        "label": f"Plan with {cell.compound.name} (JSON)",
-                        "url": url,
+                        "label": f"Plan with {p.compound.name} (JSON)",
+                        "url": context.plan_url(p),
                         "type": "absolute",
                     }
-                    for cell, url in links
+                    for p in plans
                 ],
                 "overrideReasons": _overrides(PLAN_OVERRIDES, context.fhir_base),
             }

@@ -17,6 +17,7 @@ from interop.cds_hooks import (
     condition_cards,
     discovery,
     order_cards,
+    screen_card,
     selected_orders,
 )
 from interop.http import ClientError, base_url, endpoint, json_body, json_response
@@ -58,6 +59,7 @@ def _client(request: HttpRequest, audiences: list[str]) -> CdsClient | None:
                 audience=audience,
                 issuers=settings.CDS_HOOKS_ISSUERS,
                 seen=jti_seen_in_cache,
+                max_lifetime=settings.CDS_HOOKS_MAX_TOKEN_LIFETIME,
             )
         except CdsAuthError as refused:
             error = refused
@@ -73,11 +75,19 @@ def services(request: HttpRequest) -> HttpResponse:
 
 
 def _prefetched(call: Mapping) -> PatientRecord:
-    """The patient's record from the call's prefetch; 412 when a template's answer is missing,
-    as the spec has a service answer when it can neither read prefetch nor query a server."""
+    """The patient's record from the call's prefetch.
+
+    As the spec has it: a key the client left out is data it could not provide, and as this
+    service queries no FHIR server, that is a 412; null is a search that found nothing; an
+    OperationOutcome (the client's error) or a first page of several is read for what it holds,
+    and the record remembers what it lacks (a card says so)."""
     prefetch = call.get("prefetch")
     prefetch = prefetch if isinstance(prefetch, Mapping) else {}
-    missing = [key for key in PREFETCH if not isinstance(prefetch.get(key), Mapping)]
+    missing = [
+        key
+        for key in PREFETCH
+        if key not in prefetch or not isinstance(prefetch[key], Mapping | None)
+    ]
     if missing:
         raise ClientError(
             412,
@@ -90,7 +100,7 @@ def _prefetched(call: Mapping) -> PatientRecord:
         )
     record = PatientRecord()
     for key in PREFETCH:
-        record.add_bundle(prefetch[key])
+        record.add_bundle(prefetch[key], name=f"the patient's {key}")
     return record
 
 
@@ -129,7 +139,7 @@ def service(request: HttpRequest, id: str) -> HttpResponse:
         orders = [c for order in drafts for c in medication_codings(order)]
         # What else is being ordered is screened for interactions as well as what is taken.
         for draft in selected_orders(call["context"], "order-sign"):
-            record.medications += medication_codings(draft)
+            record.add_resource(draft)
     found = patient_plans(
         conditions=record.conditions,
         orders=orders,
@@ -137,7 +147,7 @@ def service(request: HttpRequest, id: str) -> HttpResponse:
         base=context.fhir_base,
     )
     if hook.hook == "patient-view" and not found.compounds:
-        cards = condition_cards(found.disorders, context)
+        cards = condition_cards(found.disorders, found.medication_classes, context)
     else:
         cards = order_cards(
             plans=found.plans,
@@ -145,6 +155,9 @@ def service(request: HttpRequest, id: str) -> HttpResponse:
             medications=found.medication_classes,
             context=context,
         )
+    # What the screen could not see is said, wherever a compound was judged against it.
+    if cards and (record.unscreened or record.incomplete):
+        cards.append(screen_card(record.unscreened, record.incomplete, context))
     return json_response({"cards": cards}, media_type=JSON)
 
 
@@ -175,7 +188,7 @@ def _feedback_rows(body: object, service: Service, client: CdsClient | None) -> 
         if isinstance(reason, Mapping):
             given = reason.get("reason")
             code = given.get("code", "") if isinstance(given, Mapping) else ""
-            if code and code not in OVERRIDE_CODES:
+            if not isinstance(code, str) or (code and code not in OVERRIDE_CODES):
                 raise ClientError(
                     400,
                     f"{where}.overrideReason.reason {code!r} is none this service offers: "

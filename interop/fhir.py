@@ -29,7 +29,7 @@ FHIR_VERSION = "4.0.1"
 PUBLISHER = "Psychoplastogen Therapy Guidance API"
 CPG = "http://hl7.org/fhir/uv/cpg"
 RECOMMENDATION_PROFILE = f"{CPG}/StructureDefinition/cpg-recommendationdefinition"
-APPLY_OPERATION = f"{CPG}/OperationDefinition/cpg-plandefinition-apply"
+APPLY_OPERATION_ID = "PlanDefinition-apply"
 STRENGTH_EXTENSION = "http://hl7.org/fhir/StructureDefinition/cqf-strengthOfRecommendation"
 QUALITY_EXTENSION = "http://hl7.org/fhir/StructureDefinition/cqf-qualityOfEvidence"
 DIRECTION_EXTENSION = f"{CPG}/StructureDefinition/cpg-directionOfRecommendation"
@@ -275,7 +275,8 @@ def _item_action(item: Recommendation, base: str) -> dict:
     lead = item.lead.guidance
     return {
         "id": f"{item.phase}-{item.modality.slug}",
-        "extension": grading_extensions(lead),
+        # The direction extension is defined for a PlanDefinition's actions only (CPG).
+        "extension": [e for e in grading_extensions(lead) if e["url"] != DIRECTION_EXTENSION],
         "title": item.modality.name,
         "description": lead.rationale,
         "code": [modality_concept(item.modality, base)],
@@ -449,10 +450,97 @@ def capability_statement(*, base: str, software_version: str, date: str) -> dict
                             {"name": name, "type": kind, "documentation": documentation}
                             for name, kind, documentation in SEARCH_PARAMETERS
                         ],
-                        "operation": [{"name": "apply", "definition": APPLY_OPERATION}],
-                    }
+                        "operation": [
+                            {
+                                "name": "apply",
+                                "definition": f"{base}/OperationDefinition/{APPLY_OPERATION_ID}",
+                            }
+                        ],
+                    },
+                    {"type": "OperationDefinition", "interaction": [{"code": "read"}]},
                 ],
             }
+        ],
+    }
+
+
+# $apply's input parameters: this service's own (CPG's $apply needs a subject and applies one
+# named definition; this one builds the whole plan from a record's codes).
+APPLY_PARAMETERS = (
+    (
+        "subject",
+        "string",
+        "0",
+        "1",
+        "The patient, e.g. Patient/123 (or valueReference); named in the answer.",
+    ),
+    (
+        "data",
+        "Bundle",
+        "0",
+        "1",
+        "The patient's Condition, MedicationRequest and MedicationStatement resources.",
+    ),
+    ("condition", "CodeableConcept", "0", "*", "A condition's code (valueCoding is accepted too)."),
+    (
+        "medication",
+        "CodeableConcept",
+        "0",
+        "*",
+        "A medication's code (or valueCoding): the "
+        "psychoplastogen ordered and the medications taken.",
+    ),
+    (
+        "profileFactor",
+        "Coding",
+        "0",
+        "*",
+        "A clinical-profile factor in <base>/CodeSystem/profile-factor (or valueCode: its slug).",
+    ),
+)
+
+
+def apply_operation_definition(*, base: str) -> dict:
+    """What POST /fhir/PlanDefinition/$apply takes and answers."""
+    return {
+        "resourceType": "OperationDefinition",
+        "id": APPLY_OPERATION_ID,
+        "url": f"{base}/OperationDefinition/{APPLY_OPERATION_ID}",
+        "name": "PsychoplastogenPlanApply",
+        "title": "The psychotherapy plan for a patient known by standard codes",
+        "status": "active",
+        "kind": "operation",
+        "publisher": PUBLISHER,
+        "description": "Builds the plan for every condition that maps to a disorder of this "
+        "service with every medication that maps to a compound, screened against the other "
+        "medications: a Bundle of one RequestGroup per plan and a DetectedIssue per "
+        "contraindication and warning, as the JSON endpoint /api/v1/recommendations/ answers.",
+        "code": "apply",
+        "resource": ["PlanDefinition"],
+        "system": False,
+        "type": True,
+        "instance": False,
+        "parameter": [
+            *[
+                {
+                    "name": name,
+                    "use": "in",
+                    "min": int(low),
+                    "max": high,
+                    "documentation": documentation,
+                    "type": kind,
+                }
+                for name, kind, low, high, documentation in APPLY_PARAMETERS
+            ],
+            {
+                "name": "return",
+                "use": "out",
+                "min": 1,
+                "max": "1",
+                "documentation": "A collection Bundle: RequestGroups, each followed by its "
+                "DetectedIssues.",
+                "type": "Bundle",
+            },
         ],
     }
 

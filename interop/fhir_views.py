@@ -17,7 +17,10 @@ from evidence.models import citations
 from guidance.models import Guidance
 from infra.caching import cache_control
 from interop.fhir import (
+    APPLY_OPERATION_ID,
+    APPLY_PARAMETERS,
     SEARCH_PARAMETERS,
+    apply_operation_definition,
     capability_statement,
     descendants_of,
     plan_bundle,
@@ -29,6 +32,7 @@ from interop.patient import Coding, PatientRecord, codings_of
 from interop.plans import patient_plans
 
 MAX_SEARCH_VALUES = 10
+APPLY_NAMES = {name for name, *_ in APPLY_PARAMETERS}
 # A search answers a page at a time: _count definitions (at most MAX_COUNT) from _offset.
 DEFAULT_COUNT = 50
 MAX_COUNT = 200
@@ -117,6 +121,19 @@ def metadata(request: HttpRequest) -> HttpResponse:
             date=changed.date().isoformat(),
         )
     )
+
+
+@endpoint("GET", "HEAD")
+@read
+def operation_definition_read(request: HttpRequest, id: str) -> HttpResponse:
+    """The definition of $apply, the one operation this server defines."""
+    if id != APPLY_OPERATION_ID:
+        raise ClientError(
+            404,
+            f"No OperationDefinition/{id}; this server defines {APPLY_OPERATION_ID}.",
+            code="not-found",
+        )
+    return json_response(apply_operation_definition(base=base_url(request)))
 
 
 @endpoint("GET", "HEAD")
@@ -246,18 +263,6 @@ def _page_links(request: HttpRequest, offset: int, count: int, total: int) -> di
     return links
 
 
-# $apply's input parameters (CPG's, and the codes this service reads).
-APPLY_PARAMETERS = {
-    "subject": "the patient, e.g. Patient/123 (a string); named in the answer",
-    "data": "a Bundle of the patient's Condition, MedicationRequest and MedicationStatement",
-    "condition": "a condition's code (valueCodeableConcept or valueCoding), repeatable",
-    "medication": "a medication's code, repeatable: the psychoplastogen ordered and the "
-    "medications taken",
-    "profileFactor": "a clinical-profile factor (valueCoding in <base>/CodeSystem/"
-    "profile-factor, or valueCode: its slug), repeatable",
-}
-
-
 def _apply_input(parameters: object, base: str) -> tuple[str | None, PatientRecord, list]:
     if not isinstance(parameters, Mapping) or parameters.get("resourceType") != "Parameters":
         raise ClientError(400, "Send a Parameters resource.", code="structure")
@@ -267,18 +272,21 @@ def _apply_input(parameters: object, base: str) -> tuple[str | None, PatientReco
     subject, record, profile = None, PatientRecord(), []
     for item in items:
         name = item.get("name") if isinstance(item, Mapping) else None
-        if name not in APPLY_PARAMETERS:
+        if name not in APPLY_NAMES:
             raise ClientError(
                 400,
                 f"Unknown parameter {name!r}; $apply here takes: "
-                + "; ".join(f"{k} ({v})" for k, v in APPLY_PARAMETERS.items())
-                + ".",
+                + "; ".join(f"{n} ({doc})" for n, _, _, _, doc in APPLY_PARAMETERS)
+                + " See /fhir/OperationDefinition/PlanDefinition-apply.",
                 code="not-supported",
                 where="Parameters.parameter.name",
             )
         value = item.get("valueCodeableConcept", item.get("valueCoding"))
         if name == "subject":
-            subject = item.get("valueString") or item.get("valueReference", {}).get("reference")
+            reference = item.get("valueReference")
+            subject = item.get("valueString") or (
+                reference.get("reference") if isinstance(reference, Mapping) else None
+            )
             if not isinstance(subject, str):
                 raise ClientError(400, "subject is a string, e.g. Patient/123.", where=name)
         elif name == "data":

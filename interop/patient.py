@@ -147,10 +147,14 @@ def profile_factors_coded(codings: list[Coding], base: str) -> list[ProfileFacto
 @dataclass
 class PatientRecord:
     """The parts of a patient's FHIR record the plans read: the codes of their conditions and of
-    their medications, each list as (system, code) pairs."""
+    their medications, each list as (system, code) pairs; the medications no code of which this
+    service can read (``unscreened``, by name); and what could not be read at all
+    (``incomplete``: a prefetch that answered an error, or a search with pages left)."""
 
     conditions: list[Coding] = field(default_factory=list)
     medications: list[Coding] = field(default_factory=list)
+    unscreened: list[str] = field(default_factory=list)
+    incomplete: list[str] = field(default_factory=list)
 
     def add_resource(self, resource: object) -> None:
         """Read a Condition, MedicationRequest or MedicationStatement (JSON); skip anything else.
@@ -169,16 +173,53 @@ class PatientRecord:
         elif kind in ("MedicationRequest", "MedicationStatement"):
             if resource.get("status") in INACTIVE_MEDICATION_STATUSES:
                 return
-            self.medications += medication_codings(resource)
+            codings = medication_codings(resource)
+            self.medications += codings
+            if not any(readable_medication(system) for system, _ in codings):
+                self.unscreened.append(medication_name(resource, codings))
 
-    def add_bundle(self, bundle: object) -> None:
-        """Read every entry of a Bundle (a searchset from prefetch, or a collection)."""
+    def add_bundle(self, bundle: object, *, name: str = "the record") -> None:
+        """Read every entry of a Bundle (a searchset from prefetch, or a collection). An
+        OperationOutcome in its place, or a search with a next page, leaves ``name`` incomplete:
+        the service reads only what it was sent."""
         if not isinstance(bundle, Mapping):
             return
+        if bundle.get("resourceType") == "OperationOutcome":
+            self.incomplete.append(f"{name}: the client could not read them (OperationOutcome)")
+            return
+        links = bundle.get("link")
+        if isinstance(links, list) and any(
+            isinstance(link, Mapping) and link.get("relation") == "next" for link in links
+        ):
+            self.incomplete.append(f"{name}: only the first page was sent")
         entries = bundle.get("entry")
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, Mapping):
                 self.add_resource(entry.get("resource"))
+
+
+def readable_medication(system: str) -> bool:
+    """Whether a medication coded in ``system`` can be screened here: by ATC, or by this
+    service's own code systems (RxNorm, NDC and the rest are not mapped to classes yet)."""
+    system = system.lower()
+    return system == ATC_SYSTEM.lower() or system.endswith(
+        ("/codesystem/medication", "/codesystem/compound")
+    )
+
+
+def medication_name(resource: Mapping, codings: list[Coding]) -> str:
+    """What to call a medication in a message: its text, a coding's display, else its code."""
+    concept = resource.get("medicationCodeableConcept")
+    if isinstance(concept, Mapping):
+        if isinstance(concept.get("text"), str) and concept["text"].strip():
+            return concept["text"].strip()[:100]
+        for item in concept.get("coding") or []:
+            if isinstance(item, Mapping) and isinstance(item.get("display"), str):
+                return item["display"].strip()[:100]
+    if codings:
+        system, code = codings[0]
+        return f"{system}|{code}"[:100]
+    return "a medication with no code"
 
 
 INACTIVE_MEDICATION_STATUSES = {"stopped", "completed", "cancelled", "entered-in-error"}

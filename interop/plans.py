@@ -18,7 +18,7 @@ from interop.patient import (
 from medications.models import MedicationClass
 
 # Bounds on what one call may ask for: codes read from a record, and plans built for it.
-MAX_CODINGS = 500
+MAX_CODINGS = 5000
 MAX_PLANS = 12
 
 

@@ -16,6 +16,11 @@ fhir = [
         fhir_views.plan_definition_read,
         name="fhir-plandefinition-read",
     ),
+    re_path(
+        r"^OperationDefinition/(?P<id>[A-Za-z0-9\-.]{1,64})$",
+        fhir_views.operation_definition_read,
+        name="fhir-operationdefinition-read",
+    ),
     re_path(r"^(?P<path>.*)$", fhir_views.fhir_not_found),
 ]
 

@@ -176,8 +176,14 @@ def test_iat_in_the_future():
     refused(es384(claims(iat=int(NOW) + 60, exp=int(NOW) + 120)), "future")
 
 
-def test_lifetime_over_five_minutes():
-    refused(es384(claims(exp=int(NOW) + 301)), "exp - iat", "5 minutes")
+def test_lifetime_over_the_policy_is_refused_and_the_policy_is_configurable():
+    refused(es384(claims(exp=int(NOW) + 301)), "exp - iat", "300 seconds")
+    assert verify(es384(claims(exp=int(NOW) + 600)), max_lifetime=600)
+    refused(es384(claims(exp=int(NOW) + 601)), "600 seconds", max_lifetime=600)
+
+
+def test_a_time_claim_beyond_a_float_is_refused_not_a_crash():
+    refused(es384(claims(exp=10**400)), "exp", "number")
 
 
 def test_exp_must_be_a_finite_number():

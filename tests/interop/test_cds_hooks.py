@@ -20,6 +20,8 @@ ISSUER = "https://ehr.example.org"
 SNOMED = "http://snomed.info/sct"
 ICD10 = "http://hl7.org/fhir/sid/icd-10-cm"
 ATC = "http://www.whocc.no/atc"
+ICD11 = "http://id.who.int/icd/release/11/mms"
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 OWN = "http://testserver/fhir/CodeSystem"
 KEY = ec.generate_private_key(ec.SECP384R1())
 
@@ -117,7 +119,7 @@ def check_card(card: dict) -> None:
     assert card["source"]["label"]
     uuid.UUID(card["uuid"])
     assert card["overrideReasons"]
-    assert all(r["code"] and r["system"] for r in card["overrideReasons"])
+    assert all(r["code"] and r["system"] and r["display"] for r in card["overrideReasons"])
     for link in card.get("links", []):
         assert link["type"] == "absolute"
         assert link["url"].startswith("http")
@@ -259,9 +261,100 @@ def test_missing_prefetch_without_a_fhir_server_is_a_412_operation_outcome(clien
     outcome = call(client, "psychoplastogen-order", body, status=412)
     validated(outcome)
     assert "conditions" in outcome["issue"][0]["diagnostics"]
-    body["prefetch"] = {"conditions": searchset(), "medications": None}
+    body["prefetch"] = {"conditions": searchset()}
     outcome = call(client, "psychoplastogen-order", body, status=412)
     assert "medications" in outcome["issue"][0]["diagnostics"]
+
+
+def test_null_prefetch_is_a_search_that_found_nothing_as_the_spec_says(client):
+    body = order_select(
+        medication(ATC, "N01AX03", id="k1", status="draft"), conditions=[condition(ICD10, "F10.20")]
+    )
+    body["prefetch"]["medications"] = None
+    cards = call(client, "psychoplastogen-order", body)["cards"]
+    assert any(c["source"]["topic"]["code"] == "plan" for c in cards)
+    assert not any(c["source"]["topic"]["code"] == "screen-incomplete" for c in cards)
+
+
+@pytest.mark.parametrize(
+    ("medications", "said"),
+    [
+        (
+            {
+                "resourceType": "OperationOutcome",
+                "issue": [{"severity": "error", "code": "timeout"}],
+            },
+            "could not read them",
+        ),
+        (
+            {**searchset(), "link": [{"relation": "next", "url": "https://ehr.example.org/p2"}]},
+            "only the first page",
+        ),
+        (searchset(medication(RXNORM, "6448", id="li")), "6448"),
+    ],
+)
+def test_an_incomplete_medication_list_is_said_in_a_warning_card(client, medications, said):
+    body = order_select(
+        medication(OWN + "/compound", "psilocybin", id="p1", status="draft"),
+        conditions=[condition(SNOMED, "370143000")],
+    )
+    body["prefetch"]["medications"] = medications
+    cards = call(client, "psychoplastogen-order", body)["cards"]
+    screen = next(c for c in cards if c["source"]["topic"]["code"] == "screen-incomplete")
+    check_card(screen)
+    assert screen["indicator"] == "warning"
+    assert said in screen["detail"]
+
+
+def test_every_critical_or_caution_warning_of_a_plan_gets_a_card_of_its_own(client):
+    body = order_select(
+        medication(OWN + "/compound", "mdma", id="m1", status="draft"),
+        conditions=[condition(SNOMED, "47505003")],
+    )
+    cards = call(client, "psychoplastogen-order", body)["cards"]
+    plan = client.get("/api/v1/recommendations/?disorder=ptsd&compound=mdma").json()
+    must_see = [w for w in plan["contraindications"] + plan["warnings"] if w["severity"] != "info"]
+    assert must_see
+    for warning in must_see:
+        card = next(c for c in cards if c["summary"] == f"MDMA: {warning['title']}"[:139])
+        assert (
+            card["indicator"] == {"critical": "critical", "caution": "warning"}[warning["severity"]]
+        )
+        assert warning["message"][:60] in card["detail"]
+
+
+def patient_view(*conditions: dict, medications=()) -> dict:
+    return {
+        "hookInstance": str(uuid.uuid4()),
+        "hook": "patient-view",
+        "context": {"userId": "Practitioner/1", "patientId": "p1"},
+        "prefetch": {"conditions": searchset(*conditions), "medications": searchset(*medications)},
+    }
+
+
+def test_patient_view_never_offers_a_compound_contraindicated_for_the_disorder(client):
+    cards = call(client, "psychoplastogen-plan", patient_view(condition(ICD11, "6A20")))["cards"]
+    (card,) = cards
+    assert card["indicator"] == "warning"
+    assert card["summary"] == "Schizophrenia: the compounds with guidance are contraindicated here"
+    offered, refused = card["detail"].split("**Contraindicated for this patient**")
+    assert "Psilocybin" not in offered
+    assert "LSD" not in offered
+    assert "Psilocybin" in refused
+    assert "LSD" in refused
+
+
+def test_patient_view_judges_each_compound_with_what_the_patient_takes(client):
+    body = patient_view(
+        condition(SNOMED, "370143000"), medications=[medication(ATC, "N05AN01", id="li")]
+    )
+    (card,) = call(client, "psychoplastogen-plan", body)["cards"]
+    assert card["indicator"] == "warning"
+    offered, refused = card["detail"].split("**Contraindicated for this patient**")
+    assert "Psilocybin" not in offered
+    assert "Psilocybin" in refused
+    assert "seizures" in refused.lower()
+    assert all("medications=lithium" in link["url"] for link in card["links"])
 
 
 @pytest.mark.parametrize(
@@ -343,6 +436,14 @@ def test_feedback_records_accepted_and_overridden_cards(client):
         (card, "overridden", "medication-stopped", ISSUER),
     ]
     assert rows[1].user_comment == "Lithium stopped last month"
+    body["feedback"][1]["overrideReason"]["reason"]["code"] = ["a", "list"]
+    response = client.post(
+        f"/cds-services/{service}/feedback",
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token(service)}",
+    )
+    assert response.status_code == 400
     body["feedback"][1]["overrideReason"]["reason"]["code"] = "made-up"
     response = client.post(
         f"/cds-services/{service}/feedback",

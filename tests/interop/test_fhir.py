@@ -58,12 +58,25 @@ def test_metadata_is_a_capability_statement_naming_read_search_and_apply(client)
     statement = fhir(client, "/fhir/metadata")
     assert statement["resourceType"] == "CapabilityStatement"
     assert statement["fhirVersion"] == "4.0.1"
-    (resource,) = statement["rest"][0]["resource"]
+    resource, operation = statement["rest"][0]["resource"]
     assert resource["type"] == "PlanDefinition"
+    assert operation["type"] == "OperationDefinition"
     assert resource["supportedProfile"] == [RECOMMENDATION_PROFILE]
     assert {i["code"] for i in resource["interaction"]} == {"read", "search-type"}
     assert {p["name"] for p in resource["searchParam"]} == {"_id", "url", "context", "status"}
     assert resource["operation"][0]["name"] == "apply"
+    definition = fhir(
+        client, resource["operation"][0]["definition"].removeprefix("http://testserver")
+    )
+    assert definition["code"] == "apply"
+    assert {p["name"] for p in definition["parameter"]} == {
+        "subject",
+        "data",
+        "condition",
+        "medication",
+        "profileFactor",
+        "return",
+    }
 
 
 def test_every_published_guidance_row_is_a_valid_recommendation_definition(client):
@@ -374,6 +387,14 @@ def test_apply_for_psilocybin_with_lithium_is_contraindicated_with_a_high_severi
         (
             {
                 "resourceType": "Parameters",
+                "parameter": [{"name": "subject", "valueReference": "Patient/1"}],
+            },
+            400,
+            "subject is a string",
+        ),
+        (
+            {
+                "resourceType": "Parameters",
                 "parameter": [{"name": "condition", "valueString": "x"}],
             },
             400,
@@ -451,7 +472,7 @@ def test_a_body_too_large_or_too_deep_is_a_4xx_outcome_not_a_500(client, setting
 def test_a_record_with_many_codes_is_read_in_one_query_per_kind(client):
     conditions = [
         {"name": "condition", "valueCoding": {"system": SNOMED, "code": str(100000 + n)}}
-        for n in range(450)
+        for n in range(4950)
     ]
     bundle = apply(
         client,
@@ -470,7 +491,7 @@ def test_a_record_with_many_codes_is_read_in_one_query_per_kind(client):
         content_type=FHIR_JSON,
     )
     assert response.status_code == 422
-    assert "More than 500 codes" in response.json()["issue"][0]["diagnostics"]
+    assert "More than 5000 codes" in response.json()["issue"][0]["diagnostics"]
 
 
 @pytest.mark.parametrize(
