@@ -406,6 +406,15 @@ def test_a_malformed_call_is_a_400_that_says_what_is_wrong(client):
     assert "psychoplastogen-order" in outcome["issue"][0]["diagnostics"]
 
 
+def post_feedback(client, service: str, body: dict):
+    return client.post(
+        f"/cds-services/{service}/feedback",
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token(service)}",
+    )
+
+
 def test_feedback_records_accepted_and_overridden_cards(client):
     card = str(uuid.uuid4())
     body = {
@@ -423,12 +432,7 @@ def test_feedback_records_accepted_and_overridden_cards(client):
         ]
     }
     service = "psychoplastogen-order"
-    response = client.post(
-        f"/cds-services/{service}/feedback",
-        json.dumps(body),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token(service)}",
-    )
+    response = post_feedback(client, service, body)
     assert response.status_code == 200, response.content
     rows = list(CardFeedback.objects.order_by("outcome_at"))
     assert [(str(r.card), r.outcome, r.override_reason, r.client) for r in rows] == [
@@ -436,23 +440,11 @@ def test_feedback_records_accepted_and_overridden_cards(client):
         (card, "overridden", "medication-stopped", ISSUER),
     ]
     assert rows[1].user_comment == "Lithium stopped last month"
-    body["feedback"][1]["overrideReason"]["reason"]["code"] = ["a", "list"]
-    response = client.post(
-        f"/cds-services/{service}/feedback",
-        json.dumps(body),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token(service)}",
-    )
-    assert response.status_code == 400
-    body["feedback"][1]["overrideReason"]["reason"]["code"] = "made-up"
-    response = client.post(
-        f"/cds-services/{service}/feedback",
-        json.dumps(body),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token(service)}",
-    )
-    assert response.status_code == 400
-    assert "made-up" in response.json()["issue"][0]["diagnostics"]
+    for code, said in ((["a", "list"], "none this service offers"), ("made-up", "made-up")):
+        body["feedback"][1]["overrideReason"]["reason"]["code"] = code
+        response = post_feedback(client, service, body)
+        assert response.status_code == 400
+        assert said in response.json()["issue"][0]["diagnostics"]
     assert CardFeedback.objects.count() == 2
 
 
