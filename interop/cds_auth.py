@@ -8,7 +8,7 @@ trusted, so a token cannot point at keys of its own choosing and the check makes
 import hashlib
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import jwt
@@ -84,7 +84,7 @@ def _number(claims: Mapping, name: str) -> float:
 def cds_client_verify(
     authorization: str | None,
     *,
-    audience: str,
+    audience: str | Sequence[str],
     issuers: Mapping[str, Mapping],
     now: float | None = None,
     seen: Callable[[str, str, float], bool] | None = None,
@@ -92,10 +92,11 @@ def cds_client_verify(
 ) -> CdsClient:
     """The caller of a CDS Service, from its `Authorization: Bearer <JWT>` header.
 
-    `audience` is this service's endpoint URL; `issuers` maps each trusted iss to its JWKS (public
-    keys). The unverified iss only picks the key set; everything is trusted after the signature
-    verifies. `seen(issuer, jti, exp)` reports a replayed token; it is called last, so a token
-    refused for any other reason (e.g. tried against the wrong audience) is not recorded.
+    `audience` is this service's endpoint URL (or the URLs it answers at: any one matches);
+    `issuers` maps each trusted iss to its JWKS (public keys). The unverified iss only picks the
+    key set; everything is trusted after the signature verifies. `seen(issuer, jti, exp)`
+    reports a replayed token; it is called last, so a token refused for any other reason (e.g.
+    tried against the wrong audience) is not recorded.
     """
     scheme, _, token = (authorization or "").strip().partition(" ")
     token = token.strip()
@@ -140,7 +141,8 @@ def cds_client_verify(
     except jwt.MissingRequiredClaimError as missing:
         raise CdsAuthError(f"the token lacks the required {missing.claim!r} claim") from None
     except jwt.InvalidAudienceError:
-        raise CdsAuthError(f"the token's audience (aud) is not {audience!r}") from None
+        expected = audience if isinstance(audience, str) else " or ".join(audience)
+        raise CdsAuthError(f"the token's audience (aud) is not {expected}") from None
     except jwt.PyJWTError as error:
         raise CdsAuthError(f"the token is invalid ({type(error).__name__})") from None
     now = time.time() if now is None else now

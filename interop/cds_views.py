@@ -51,21 +51,16 @@ def _client(request: HttpRequest, audiences: list[str]) -> CdsClient | None:
     header = request.headers.get("Authorization")
     if header is None and settings.CDS_HOOKS_ALLOW_UNAUTHENTICATED:
         return None
-    error = None
-    for audience in audiences:
-        try:
-            return cds_client_verify(
-                header,
-                audience=audience,
-                issuers=settings.CDS_HOOKS_ISSUERS,
-                seen=jti_seen_in_cache,
-                max_lifetime=settings.CDS_HOOKS_MAX_TOKEN_LIFETIME,
-            )
-        except CdsAuthError as refused:
-            error = refused
-            if "audience" not in str(refused):
-                break
-    raise ClientError(401, f"Not authenticated: {error}", code="login")
+    try:
+        return cds_client_verify(
+            header,
+            audience=audiences,
+            issuers=settings.CDS_HOOKS_ISSUERS,
+            seen=jti_seen_in_cache,
+            max_lifetime=settings.CDS_HOOKS_MAX_TOKEN_LIFETIME,
+        )
+    except CdsAuthError as refused:
+        raise ClientError(401, f"Not authenticated: {refused}", code="login") from None
 
 
 @endpoint("GET", "HEAD", media_type=JSON)

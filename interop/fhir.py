@@ -20,7 +20,7 @@ from disorders.models import Disorder
 from evidence.models import Reference
 from guidance.grading import FHIR_CERTAINTY, FHIR_DIRECTION, FHIR_STRENGTH, Certainty
 from guidance.models import Guidance, Severity
-from guidance.recommendations import INTERACTION, Plan, PlanWarning, Recommendation, Verdict
+from guidance.recommendations import Plan, PlanWarning, Recommendation, Verdict
 from interop.patient import own_system
 from modalities.models import Modality, TreatmentPhase
 
@@ -383,10 +383,6 @@ def plan_bundle(plans: Sequence[Plan], *, base: str, patient: str | None) -> dic
         "timestamp": timezone.now().isoformat(),
         "entry": entries,
     }
-
-
-def is_interaction(warning: PlanWarning) -> bool:
-    return warning.kind == INTERACTION
 
 
 # --- the server's own resources ------------------------------------------------------------

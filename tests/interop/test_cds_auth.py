@@ -224,3 +224,10 @@ def test_jti_seen_in_cache():
     assert jti_seen_in_cache(ISSUER, jti, exp) is False
     assert jti_seen_in_cache(ISSUER, jti, exp) is True
     assert jti_seen_in_cache("https://other.example.org", jti, exp) is False
+
+
+def test_any_of_several_audiences_is_accepted():
+    token = es384(claims(aud="https://cds.example.org/cds-services/x/feedback"))
+    other = "https://cds.example.org/cds-services/x"
+    assert verify(token, audience=[other, "https://cds.example.org/cds-services/x/feedback"])
+    refused(token, "audience", other, audience=[other])

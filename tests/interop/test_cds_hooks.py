@@ -406,12 +406,12 @@ def test_a_malformed_call_is_a_400_that_says_what_is_wrong(client):
     assert "psychoplastogen-order" in outcome["issue"][0]["diagnostics"]
 
 
-def post_feedback(client, service: str, body: dict):
+def post_feedback(client, service: str, body: dict, *, audience: str | None = None):
     return client.post(
         f"/cds-services/{service}/feedback",
         json.dumps(body),
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token(service)}",
+        HTTP_AUTHORIZATION=f"Bearer {token(service, audience=audience)}",
     )
 
 
@@ -446,6 +446,11 @@ def test_feedback_records_accepted_and_overridden_cards(client):
         assert response.status_code == 400
         assert said in response.json()["issue"][0]["diagnostics"]
     assert CardFeedback.objects.count() == 2
+    # A client may address the token to the feedback URL itself.
+    body["feedback"] = body["feedback"][:1]
+    feedback_url = f"http://testserver/cds-services/{service}/feedback"
+    assert post_feedback(client, service, body, audience=feedback_url).status_code == 200
+    assert CardFeedback.objects.count() == 3
 
 
 def test_a_replayed_token_is_refused(client):
