@@ -128,7 +128,17 @@ SAFETY_OVERRIDES = (
     ("medication-stopped", "The interacting medication has been stopped"),
     ("not-applicable", "Does not apply to this patient"),
 )
-OVERRIDE_CODES = {code for code, _ in (*PLAN_OVERRIDES, *SAFETY_OVERRIDES)}
+OVERRIDE_REASONS = (*PLAN_OVERRIDES, *SAFETY_OVERRIDES)
+OVERRIDE_CODES = {code for code, _ in OVERRIDE_REASONS}
+# What a card is about (its source's topic).
+CARD_TOPICS = {
+    "plan": "Psychotherapy plan",
+    "contraindication": "Contraindication",
+    "interaction": "Co-medication interaction",
+    "safety": "Safety statement",
+    "content-gap": "Gap in this service's content",
+    "screen-incomplete": "Interaction screen incomplete",
+}
 
 
 def _overrides(reasons: Sequence[tuple[str, str]], base: str) -> list[dict]:
@@ -168,11 +178,11 @@ class CardContext:
         query += [("medications", c.medication_class.slug) for c in plan.co_medications]
         return f"{self.api_base}/recommendations/?{urlencode(query)}"
 
-    def source(self, url: str, topic: str, display: str) -> dict:
+    def source(self, url: str, topic: str) -> dict:
         return {
             "label": PUBLISHER,
             "url": url,
-            "topic": coding(own_system(self.fhir_base, "warning-kind"), topic, display),
+            "topic": coding(own_system(self.fhir_base, "card-topic"), topic, CARD_TOPICS[topic]),
         }
 
 
@@ -225,7 +235,7 @@ def plan_card(plan: Plan, context: CardContext) -> dict:
         "summary": _shorten(summary),
         "indicator": VERDICT_INDICATOR[verdict],
         "detail": "\n".join(lines),
-        "source": context.source(url, "plan", "Psychotherapy plan"),
+        "source": context.source(url, "plan"),
         "links": [{"label": "The full plan (JSON)", "url": url, "type": "absolute"}],
         "overrideReasons": _overrides(PLAN_OVERRIDES, context.fhir_base),
     }
@@ -256,13 +266,13 @@ def safety_card(
         )
         url = f"{context.api_base}/interactions/{interaction.slug}/"
         indicator = "critical" if warning.severity == Severity.CRITICAL else "warning"
-        topic = ("interaction", "Co-medication interaction")
+        topic = "interaction"
     elif warning.kind == CONTENT_GAP:
         # The service's own warning that the content lacks what every plan needs: no statement
         # to link to, so the card links the plan it is about.
         url = plan_url
         indicator = SEVERITY_INDICATOR[Severity(warning.severity)]
-        topic = ("content-gap", "Gap in this service's content")
+        topic = "content-gap"
     else:
         url = f"{context.api_base}/safety-statements/{warning.code}/"
         indicator = (
@@ -270,11 +280,7 @@ def safety_card(
             if warning.contraindicates
             else SEVERITY_INDICATOR[Severity(warning.severity)]
         )
-        topic = (
-            ("contraindication", "Contraindication")
-            if warning.contraindicates
-            else ("safety", "Safety statement")
-        )
+        topic = "contraindication" if warning.contraindicates else "safety"
     if warning.references:
         lines.append("\n### References")
         lines += [_reference_line(r) for r in warning.references]
@@ -283,7 +289,7 @@ def safety_card(
         "summary": _shorten(f"{compound.name}: {warning.title}"),
         "indicator": indicator,
         "detail": "\n".join(lines),
-        "source": context.source(url, *topic),
+        "source": context.source(url, topic),
         "links": [
             {
                 "label": "The full plan (JSON)" if url == plan_url else "The source (JSON)",
@@ -350,7 +356,7 @@ def screen_card(
         ),
         "indicator": "warning",
         "detail": "\n".join(lines),
-        "source": context.source(url, "screen-incomplete", "Interaction screen incomplete"),
+        "source": context.source(url, "screen-incomplete"),
         "links": [{"label": "Recorded interactions (JSON)", "url": url, "type": "absolute"}],
         "overrideReasons": _overrides(SAFETY_OVERRIDES, context.fhir_base),
     }
@@ -416,9 +422,7 @@ def condition_cards(
                 "summary": _shorten(summary),
                 "indicator": "warning" if refused else "info",
                 "detail": "\n".join(lines),
-                "source": context.source(
-                    f"{context.api_base}/disorders/{disorder.slug}/", "plan", "Psychotherapy plan"
-                ),
+                "source": context.source(f"{context.api_base}/disorders/{disorder.slug}/", "plan"),
                 "links": [
                     {
                         "label": f"Plan with {p.compound.name} (JSON)",

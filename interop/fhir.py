@@ -454,6 +454,8 @@ def capability_statement(*, base: str, software_version: str, date: str) -> dict
                         ],
                     },
                     {"type": "OperationDefinition", "interaction": [{"code": "read"}]},
+                    # This service's own code systems (<base>/CodeSystem/<name>).
+                    {"type": "CodeSystem", "interaction": [{"code": "read"}]},
                 ],
             }
         ],
@@ -537,6 +539,36 @@ def apply_operation_definition(*, base: str) -> dict:
                 "DetectedIssues.",
                 "type": "Bundle",
             },
+        ],
+    }
+
+
+def code_system(
+    *, base: str, name: str, title: str, description: str, concepts: Sequence[tuple], version: str
+) -> dict:
+    """One of this service's code systems (the URIs its codings use) with every code in it:
+    ``concepts`` are (code, display) or (code, display, definition)."""
+    return {
+        "resourceType": "CodeSystem",
+        "id": name,
+        "url": own_system(base, name),
+        "version": version,
+        "name": "".join(part.capitalize() for part in name.split("-")),
+        "title": title,
+        "status": "active",
+        "experimental": False,
+        "publisher": PUBLISHER,
+        "description": description,
+        "caseSensitive": True,
+        "content": "complete",
+        "count": len(concepts),
+        "concept": [
+            {
+                "code": code,
+                "display": display,
+                **({"definition": rest[0]} if rest and rest[0] else {}),
+            }
+            for code, display, *rest in concepts
         ],
     }
 

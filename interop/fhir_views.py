@@ -16,12 +16,14 @@ from disorders.models import Disorder, DisorderCode, ancestry
 from evidence.models import citations
 from guidance.models import Guidance
 from infra.caching import cache_control
+from interop.code_systems import CODE_SYSTEMS
 from interop.fhir import (
     APPLY_OPERATION_ID,
     APPLY_PARAMETERS,
     SEARCH_PARAMETERS,
     apply_operation_definition,
     capability_statement,
+    code_system,
     descendants_of,
     plan_bundle,
     plan_definition,
@@ -134,6 +136,30 @@ def operation_definition_read(request: HttpRequest, id: str) -> HttpResponse:
             code="not-found",
         )
     return json_response(apply_operation_definition(base=base_url(request)))
+
+
+@endpoint("GET", "HEAD")
+@read
+def code_system_read(request: HttpRequest, id: str) -> HttpResponse:
+    """One of this service's code systems, with every code in it."""
+    found = CODE_SYSTEMS.get(id)
+    if found is None:
+        raise ClientError(
+            404,
+            f"No CodeSystem/{id}; this server's code systems: {', '.join(CODE_SYSTEMS)}.",
+            code="not-found",
+        )
+    title, description, concepts = found
+    return json_response(
+        code_system(
+            base=base_url(request),
+            name=id,
+            title=title,
+            description=description,
+            concepts=concepts(),
+            version=_version(request).token,
+        )
+    )
 
 
 @endpoint("GET", "HEAD")
@@ -351,7 +377,8 @@ def fhir_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     raise ClientError(
         404,
         f"No FHIR interaction at {request.path}; this server serves /fhir/metadata, "
-        "/fhir/PlanDefinition (search), /fhir/PlanDefinition/{id} and "
-        "POST /fhir/PlanDefinition/$apply.",
+        "/fhir/PlanDefinition (search), /fhir/PlanDefinition/{id}, "
+        "POST /fhir/PlanDefinition/$apply, /fhir/OperationDefinition/{id} and "
+        "/fhir/CodeSystem/{id}.",
         code="not-supported",
     )

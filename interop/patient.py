@@ -29,6 +29,7 @@ OWN_SYSTEMS = (
     "verdict",
     "warning-kind",
     "override-reason",
+    "card-topic",
 )
 
 

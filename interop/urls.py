@@ -21,6 +21,11 @@ fhir = [
         fhir_views.operation_definition_read,
         name="fhir-operationdefinition-read",
     ),
+    re_path(
+        r"^CodeSystem/(?P<id>[A-Za-z0-9\-.]{1,64})$",
+        fhir_views.code_system_read,
+        name="fhir-codesystem-read",
+    ),
     re_path(r"^(?P<path>.*)$", fhir_views.fhir_not_found),
 ]
 

@@ -58,9 +58,10 @@ def test_metadata_is_a_capability_statement_naming_read_search_and_apply(client)
     statement = fhir(client, "/fhir/metadata")
     assert statement["resourceType"] == "CapabilityStatement"
     assert statement["fhirVersion"] == "4.0.1"
-    resource, operation = statement["rest"][0]["resource"]
+    resource, operation, code_systems = statement["rest"][0]["resource"]
     assert resource["type"] == "PlanDefinition"
     assert operation["type"] == "OperationDefinition"
+    assert code_systems["type"] == "CodeSystem"
     assert resource["supportedProfile"] == [RECOMMENDATION_PROFILE]
     assert {i["code"] for i in resource["interaction"]} == {"read", "search-type"}
     assert {p["name"] for p in resource["searchParam"]} == {"_id", "url", "context", "status"}
@@ -512,3 +513,90 @@ def test_a_fhir_read_revalidates_with_its_etag_until_an_editor_changes_content(c
     changed = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]
+
+
+def every_coding(document, found=None) -> list[dict]:
+    """Every Coding in a JSON document (anything with a system and a code)."""
+    found = [] if found is None else found
+    if isinstance(document, dict):
+        if isinstance(document.get("system"), str) and isinstance(document.get("code"), str):
+            found.append(document)
+        for value in document.values():
+            every_coding(value, found)
+    elif isinstance(document, list):
+        for value in document:
+            every_coding(value, found)
+    return found
+
+
+def test_every_code_of_this_services_own_systems_resolves_to_its_code_system(client, settings):
+    settings.CDS_HOOKS_ALLOW_UNAUTHENTICATED = True
+    documents = [
+        fhir(client, "/fhir/PlanDefinition", _count=200),
+        apply(
+            client,
+            [
+                {"name": "condition", "valueCoding": {"system": SNOMED, "code": "370143000"}},
+                {"name": "medication", "valueCodeableConcept": own("compound", "psilocybin")},
+                {"name": "medication", "valueCodeableConcept": code(ATC, "N05AN01")},
+                {"name": "profileFactor", "valueCode": "dissociative-tendencies"},
+            ],
+        ),
+    ]
+    order = {
+        "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+        "hook": "order-select",
+        "context": {
+            "userId": "Practitioner/1",
+            "patientId": "p",
+            "selections": ["MedicationRequest/m"],
+            "draftOrders": {
+                "resourceType": "Bundle",
+                "type": "collection",
+                "entry": [
+                    {
+                        "resource": {
+                            "resourceType": "MedicationRequest",
+                            "id": "m",
+                            "status": "draft",
+                            "intent": "order",
+                            "subject": {"reference": "Patient/p"},
+                            "medicationCodeableConcept": own("compound", "mdma"),
+                        }
+                    }
+                ],
+            },
+        },
+        "prefetch": {
+            "conditions": {
+                "resourceType": "Bundle",
+                "type": "searchset",
+                "entry": [
+                    {
+                        "resource": {
+                            "resourceType": "Condition",
+                            "subject": {"reference": "Patient/p"},
+                            "code": code(SNOMED, "47505003"),
+                        }
+                    }
+                ],
+            },
+            "medications": None,
+        },
+    }
+    response = client.post(
+        "/cds-services/psychoplastogen-order", json.dumps(order), content_type="application/json"
+    )
+    documents.append(response.json())
+    systems: dict[str, set[str]] = {}
+    for coding in every_coding(documents):
+        if coding["system"].startswith(f"{BASE}/CodeSystem/"):
+            systems.setdefault(coding["system"], set()).add(coding["code"])
+    assert len(systems) >= 8
+    for system, codes in systems.items():
+        code_system = fhir(client, system.removeprefix("http://testserver"))
+        assert code_system["url"] == system
+        assert code_system["content"] == "complete"
+        defined = {concept["code"] for concept in code_system["concept"]}
+        assert codes <= defined, (system, codes - defined)
+    assert fhir(client, "/fhir/CodeSystem/nothing", status=404)["issue"][0]["code"] == "not-found"
