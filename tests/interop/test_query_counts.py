@@ -27,6 +27,9 @@ EXPECTED = {
     "/fhir/PlanDefinition?context=atc|N01AX03&_count=200": 9,
     "/fhir/PlanDefinition": 8,
     "/cds-services": 0,
+    # The version, and the rows (classes, then members, for medications).
+    "/fhir/CodeSystem/medication": 3,
+    "/fhir/CodeSystem/verdict": 1,
     # One plan: the codes looked up (disorder, compound, medication), then the plan's own.
     "$apply": 14,
     "order-select": 12,
