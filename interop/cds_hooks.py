@@ -450,6 +450,7 @@ def selected_orders(context: Mapping, hook: str) -> list[Mapping]:
     orders = [r for r in resources if r.get("resourceType") == "MedicationRequest"]
     if hook == "order-select":
         selections = context.get("selections")
-        chosen = set(selections) if isinstance(selections, list) else set()
+        listed = selections if isinstance(selections, list) else []
+        chosen = {item for item in listed if isinstance(item, str)}
         orders = [r for r in orders if f"MedicationRequest/{r.get('id')}" in chosen]
     return orders

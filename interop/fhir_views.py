@@ -298,7 +298,7 @@ def _apply_input(parameters: object, base: str) -> tuple[str | None, PatientReco
     subject, record, profile = None, PatientRecord(), []
     for item in items:
         name = item.get("name") if isinstance(item, Mapping) else None
-        if name not in APPLY_NAMES:
+        if not isinstance(name, str) or name not in APPLY_NAMES:
             raise ClientError(
                 400,
                 f"Unknown parameter {name!r}; $apply here takes: "

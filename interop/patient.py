@@ -172,7 +172,7 @@ class PatientRecord:
                 return
             self.conditions += codings_of(resource.get("code"))
         elif kind in ("MedicationRequest", "MedicationStatement"):
-            if resource.get("status") in INACTIVE_MEDICATION_STATUSES:
+            if str(resource.get("status")) in INACTIVE_MEDICATION_STATUSES:
                 return
             codings = medication_codings(resource)
             self.medications += codings
