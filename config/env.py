@@ -48,6 +48,20 @@ def env_int(name: str, *, default: int, minimum: int = 0) -> int:
     return value
 
 
+def env_float(name: str, *, default: float, minimum: float, maximum: float) -> float:
+    """Return a number variable between ``minimum`` and ``maximum``."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    if not minimum <= value <= maximum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be from {minimum} to {maximum}.")
+    return value
+
+
 def env_choice(name: str, *, default: str, choices: tuple[str, ...]) -> str:
     """Return a variable that must be one of ``choices`` (compared case-insensitively)."""
     value = env_str(name, default)

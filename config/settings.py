@@ -16,6 +16,7 @@ from config.env import (
     env_bool,
     env_choice,
     env_database,
+    env_float,
     env_int,
     env_json_file,
     env_list,
@@ -300,6 +301,11 @@ CACHES = {
 # With a shared cache the content version is read from it while it can be trusted (see
 # content.versioning); otherwise from the database, the only thing every process is sure to share.
 CONTENT_VERSION_IN_CACHE = bool(REDIS_URL)
+# Each process keeps the version it read for this many seconds before reading it again: the
+# longest another process's edit can go unseen here (a process sees its own edits at once).
+CONTENT_VERSION_MAX_STALENESS = env_float(
+    "CONTENT_VERSION_MAX_STALENESS", default=0.5, minimum=0.0, maximum=1.0
+)
 # The deployed code's version (a git SHA, say): part of every cache key and ETag, so answers
 # rendered by one release are never replayed by another.
 RELEASE = env_str("RELEASE") or _package_version()

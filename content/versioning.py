@@ -25,6 +25,7 @@ holds, the history rows written after it are exactly those dated after it (see c
 """
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -76,9 +77,34 @@ def content_version_get() -> Version:
     return Version(row.token, row.changed_at)
 
 
+# The token this process read last, and when (time.monotonic()): served for
+# CONTENT_VERSION_MAX_STALENESS seconds without a read. That is how late this process can see
+# another process's edit; its own edits it sees at once (content_version_bump forgets the memo).
+_memo: tuple[str, float] | None = None
+_clock = time.monotonic  # the memo's clock (tests move it)
+
+
 def content_version_token() -> str:
-    """Return the current token as cheaply as possible: from a shared cache while it can be
-    trusted, else the database (then written back to the cache, see the module's docstring)."""
+    """Return the current token as cheaply as possible: from this process's memory while it is
+    fresh, else from a shared cache while it can be trusted, else the database (then written
+    back to the cache, see the module's docstring)."""
+    global _memo
+    staleness = settings.CONTENT_VERSION_MAX_STALENESS
+    memo = _memo
+    if memo is not None and _clock() - memo[1] < staleness:
+        return memo[0]
+    token = _content_version_token_read()
+    _memo = (token, _clock())
+    return token
+
+
+def content_version_forget() -> None:
+    """Make this process read the token again on its next request (after its own write)."""
+    global _memo
+    _memo = None
+
+
+def _content_version_token_read() -> str:
     global _synced_epoch
     epoch = None
     if settings.CONTENT_VERSION_IN_CACHE:
@@ -177,6 +203,11 @@ def content_version_bump() -> Version:
             pk=1, defaults={"token": version.token, "changed_at": version.changed_at}
         )
     ContentVersionLog.objects.create(token=version.token, changed_at=version.changed_at)
+    # This process sees its own write at once: now (its next read is in this transaction, or
+    # after it) and again once it commits (a read in between may have remembered the new token
+    # before the commit, or an older one).
+    content_version_forget()
+    transaction.on_commit(content_version_forget)
     if settings.CONTENT_VERSION_IN_CACHE:
         transaction.on_commit(_publish_committed_token)
     return version

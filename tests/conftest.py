@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from content.versioning import content_version_forget
 from infra import redis_cache
 from infra.caching import clear_local_answers
 
@@ -17,14 +18,16 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Start every test with an empty cache: answers cached by one test (whose database changes
-    are rolled back) must not leak into the next; nor may a Redis outage one test made keep the
-    process's circuit breaker open for the next."""
+    are rolled back) must not leak into the next, nor the content version it remembered; nor may
+    a Redis outage one test made keep the process's circuit breaker open for the next."""
     redis_cache.reset()
     cache.clear()
     clear_local_answers()
+    content_version_forget()
     yield
     cache.clear()
     clear_local_answers()
+    content_version_forget()
     redis_cache.reset()
 
 

@@ -17,6 +17,14 @@ from tests.admin_forms import guidance_form
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def version_read_every_request(settings):
+    """These tests count and break the version read each request makes; the memory that spares
+    it between reads is tested in tests/content/test_version_memory.py."""
+    settings.CONTENT_VERSION_MAX_STALENESS = 0
+
+
 URL = "/api/v1/disorders/ptsd/"
 # The backend and options production uses with REDIS_URL (config.settings).
 REDIS_BACKEND = {

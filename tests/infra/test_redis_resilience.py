@@ -31,6 +31,14 @@ from infra.caching import clear_local_answers
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def version_read_every_request(settings):
+    """These tests count and break the version read each request makes; the memory that spares
+    it between reads is tested in tests/content/test_version_memory.py."""
+    settings.CONTENT_VERSION_MAX_STALENESS = 0
+
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 URL = "/api/v1/disorders/ptsd/"
 SLUG = "ptsd-mdma-multimodal-integration"
