@@ -6,7 +6,15 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_database, env_int, env_list
+from config.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_float,
+    env_int,
+    env_json_file,
+    env_list,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,6 +38,28 @@ def test_env_int_rejects_text_and_values_below_the_minimum(monkeypatch):
     monkeypatch.setenv("WORKERS", "0")
     with pytest.raises(ImproperlyConfigured, match="must be at least 1"):
         env_int("WORKERS", default=2, minimum=1)
+
+
+def test_env_float_reads_a_number_within_its_range_and_names_the_range(monkeypatch):
+    monkeypatch.setenv("STALENESS", "0.25")
+    assert env_float("STALENESS", default=0.5, minimum=0, maximum=1) == 0.25
+    monkeypatch.delenv("STALENESS")
+    assert env_float("STALENESS", default=0.5, minimum=0, maximum=1) == 0.5
+    for raw, message in (("soon", "is not a number"), ("2", "must be from 0 to 1")):
+        monkeypatch.setenv("STALENESS", raw)
+        with pytest.raises(ImproperlyConfigured, match=message):
+            env_float("STALENESS", default=0.5, minimum=0, maximum=1)
+
+
+def test_env_json_file_reads_the_file_a_variable_names(monkeypatch, tmp_path):
+    assert env_json_file("ISSUERS_FILE") is None
+    path = tmp_path / "issuers.json"
+    path.write_text('{"https://ehr.example.org": {"keys": []}}')
+    monkeypatch.setenv("ISSUERS_FILE", str(path))
+    assert env_json_file("ISSUERS_FILE") == {"https://ehr.example.org": {"keys": []}}
+    path.write_text("{not json")
+    with pytest.raises(ImproperlyConfigured, match="cannot read it as JSON"):
+        env_json_file("ISSUERS_FILE")
 
 
 def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
@@ -121,3 +151,18 @@ def test_with_redis_the_cache_is_django_redis_behind_a_breaker_with_short_timeou
     assert cache["BACKEND"] == "infra.redis_cache.RedisCache"
     assert cache["LOCATION"] == "redis://cache:6379/0"
     assert cache["OPTIONS"] == {"SOCKET_CONNECT_TIMEOUT": 0.04, "SOCKET_TIMEOUT": 0.04}
+
+
+def test_unauthenticated_cds_hooks_calls_need_debug_on():
+    result = run_settings(SECRET_KEY="x" * 50, CDS_HOOKS_ALLOW_UNAUTHENTICATED="1")
+    assert result.returncode != 0
+    assert "CDS_HOOKS_ALLOW_UNAUTHENTICATED=1 is for local testing only" in result.stderr
+    assert run_settings(DEBUG="1", CDS_HOOKS_ALLOW_UNAUTHENTICATED="1").returncode == 0
+
+
+def test_the_cds_hooks_issuers_file_must_map_issuers_to_key_sets(tmp_path):
+    path = tmp_path / "issuers.json"
+    path.write_text('{"https://ehr.example.org": ["not", "a", "key", "set"]}')
+    result = run_settings(DEBUG="1", CDS_HOOKS_ISSUERS_FILE=str(path))
+    assert result.returncode != 0
+    assert "CDS_HOOKS_ISSUERS_FILE must hold" in result.stderr
