@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# How long the server may serve the content version from memory (CONTENT_VERSION_MAX_STALENESS).
+STALENESS = 0.5
 
 
 def postgres_bin(name: str) -> str:
@@ -123,6 +125,7 @@ def server(cluster):
         "WEB_CONCURRENCY": "1",
         "GUNICORN_THREADS": "2",
         "DB_CONNECT_TIMEOUT": "2",
+        "CONTENT_VERSION_MAX_STALENESS": str(STALENESS),
         "PORT": str(port),
     }
     subprocess.run(
@@ -165,6 +168,9 @@ def test_the_api_answers_503_while_postgresql_is_down_and_recovers_without_a_res
     assert (status, body["count"]) == (200, 4)
 
     cluster.stop()
+    # The process serves the version it read (and so a cached answer) for at most the bound;
+    # after it, the version read meets the outage.
+    time.sleep(STALENESS + 0.2)
     try:
         for url in ["/api/v1/compounds/", "/api/v1/recommendations/?disorder=ptsd&compound=mdma"]:
             status, headers, body = get(f"{base}{url}")
