@@ -1,9 +1,11 @@
 """The CDS Hooks 2.0 endpoints: discovery, the services, and feedback on their cards."""
 
+import json
 from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.dateparse import parse_datetime
 
@@ -167,6 +169,9 @@ def _feedback_rows(body: object, service: Service, client: CdsClient | None) -> 
         where = f"feedback[{n}]"
         if not isinstance(item, Mapping):
             raise ClientError(400, f"{where} is an object.", where=where)
+        if "\\u0000" in json.dumps(item):
+            # No database stores a NUL character in text (PostgreSQL refuses it).
+            raise ClientError(400, f"{where} contains a NUL character.", where=where)
         outcome = item.get("outcome")
         if outcome not in CardOutcome.values:
             raise ClientError(
@@ -218,7 +223,8 @@ def feedback(request: HttpRequest, id: str) -> HttpResponse:
     url = _service_url(request, hook)
     client = _client(request, [url, f"{url}/feedback"])
     rows = _feedback_rows(json_body(request), hook, client)
-    CardFeedback.objects.bulk_create(rows)
+    with transaction.atomic():
+        CardFeedback.objects.bulk_create(rows)
     return json_response({}, media_type=JSON)
 
 

@@ -58,6 +58,8 @@ def codings_of(concept: object) -> list[Coding]:
         and isinstance(item.get("code"), str)
         and item["system"].strip()
         and item["code"].strip()
+        # A NUL character is in no code, and no database can compare it.
+        and "\x00" not in item["system"] + item["code"]
     ]
 
 

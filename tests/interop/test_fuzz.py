@@ -144,6 +144,17 @@ def test_cds_services_never_fail_whatever_the_call(client, context, conditions, 
 
 @FUZZ
 @given(items=st.lists(FEEDBACK, min_size=1, max_size=3) | JSON)
+# Found on PostgreSQL: a NUL character in a comment could not be stored.
+@example(
+    items=[
+        {
+            "card": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",
+            "outcome": "overridden",
+            "outcomeTimestamp": "2026-11-28T10:00:00Z",
+            "overrideReason": {"reason": {"code": "medication-stopped"}, "userComment": "a\x00b"},
+        }
+    ]
+)
 # Found by review: an override reason's code that is a list was a 500.
 @example(
     items=[
