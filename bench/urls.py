@@ -3,6 +3,7 @@
 from django.http import JsonResponse
 from django.urls import path
 
+from bench import BASELINE_PATH
 from config.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from config.urls import urlpatterns as product_urlpatterns
 
@@ -12,4 +13,4 @@ def baseline(request):
     return JsonResponse({"status": "ok", "service": "baseline"})
 
 
-urlpatterns = [path("bench/baseline/", baseline), *product_urlpatterns]
+urlpatterns = [path(BASELINE_PATH.lstrip("/"), baseline), *product_urlpatterns]
