@@ -102,13 +102,14 @@ INSTALLED_APPS = [
 ]
 
 # Order matters for speed: an API answer already in the cache returns from ApiCacheMiddleware,
-# before sessions, CSRF, auth, messages and DRF; bounds and throttling apply to it all the same,
-# and CORS and security headers are added on the way out.
+# before sessions, CSRF, auth, messages and DRF. What a cached answer still needs runs before it:
+# the HTTPS redirect and security headers, CORS (it depends on the request's Origin), bounds and
+# throttling. The headers that depend on nothing but the settings (Content-Security-Policy,
+# Permissions-Policy) are added inside it, so they are stored with the answer and replayed with
+# it instead of being built again for every request.
 MIDDLEWARE = [
     "infra.middleware.HeadMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     # Outside every layer that can answer an error under /api/: each one is a problem.
@@ -116,6 +117,8 @@ MIDDLEWARE = [
     "infra.middleware.RequestBoundsMiddleware",
     "infra.throttling.ThrottleMiddleware",
     "infra.caching.ApiCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "infra.middleware.DatabaseErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -86,23 +86,56 @@ def canonical_query(query_string: str) -> str:
     return urlencode(pairs)
 
 
-def negotiated_media_type(request: HttpRequest) -> str | None:
+def negotiated_media_type(
+    urlconf: str, path_info: str, query_string: str, accept: str
+) -> str | None:
     """The media type the view at this path will answer this request with: DRF's negotiation
     (the view's own class) over the view's renderers, as the view will run it. None for a path
     no DRF view serves or an Accept it cannot satisfy (a 404 or 406, which is not cached)."""
     try:
-        match = resolve(request.path_info)
+        match = resolve(path_info, urlconf)
     except Resolver404:
         return None
     view_class = getattr(match.func, "cls", None)
     if view_class is None or not hasattr(view_class, "renderer_classes"):
         return None
-    return _negotiate(
-        view_class,
-        request.META.get("HTTP_ACCEPT", "*/*"),
-        request.GET.get("format"),
-        match.kwargs.get("format"),
-    )
+    format_parameter = None
+    for name, value in parse_qsl(query_string, keep_blank_values=True):
+        if name == "format":
+            format_parameter = value  # the last one, as QueryDict.get gives it
+    return _negotiate(view_class, accept, format_parameter, match.kwargs.get("format"))
+
+
+# Requests whose identity each process remembers. A flood of unique URLs only evicts: every key
+# part is bounded (the query string by API_MAX_QUERY_STRING, headers by gunicorn's field limit).
+IDENTITIES_REMEMBERED = 1024
+
+
+@functools.lru_cache(maxsize=IDENTITIES_REMEMBERED)
+def request_identity(
+    urlconf: str,
+    release: str,
+    scheme: str,
+    host: str,
+    path: str,
+    path_info: str,
+    query_string: str,
+    accept: str,
+) -> str | None:
+    """What an API request's answer depends on, worked out once per distinct request: the digest
+    that names the answer in keys and ETags, of the release, scheme, host, path, canonical query
+    and the media type the view will serve; None when the request will not get a cacheable answer
+    (no DRF view at the path, or an Accept it cannot satisfy).
+
+    A pure function of its arguments, so remembered: a repeated request skips URL resolution,
+    content negotiation, query parsing and hashing (together most of a warm answer's cost).
+    """
+    media_type = negotiated_media_type(urlconf, path_info, query_string, accept)
+    if media_type is None:
+        return None
+    request_id = "\n".join([release, scheme, host, path, canonical_query(query_string), media_type])
+    digest = hashlib.sha256(request_id.encode("utf-8", "surrogateescape")).hexdigest()
+    return digest
 
 
 @functools.lru_cache(maxsize=1024)  # bounded: a flood of unique Accept values only evicts
@@ -347,6 +380,7 @@ def clear_local_answers() -> None:
     """Forget every answer this process holds (tests start from nothing)."""
     global _local, _budget
     _local = _budget = None
+    request_identity.cache_clear()
 
 
 class ApiCacheMiddleware:
@@ -370,20 +404,18 @@ class ApiCacheMiddleware:
                 raise
             return response
 
-        media_type = negotiated_media_type(request)
-        if media_type is None:
-            return self.get_response(request)  # a 404 or 406 to come: nothing to cache or tag
-        request_id = "\n".join(
-            [
-                settings.RELEASE,
-                request.scheme,
-                host,
-                request.path,
-                canonical_query(request.META.get("QUERY_STRING", "")),
-                media_type,
-            ]
+        digest = request_identity(
+            getattr(request, "urlconf", None) or settings.ROOT_URLCONF,
+            settings.RELEASE,
+            request.scheme,
+            host,
+            request.path,
+            request.path_info,
+            request.META.get("QUERY_STRING", ""),
+            request.META.get("HTTP_ACCEPT", "*/*"),
         )
-        digest = hashlib.sha256(request_id.encode("utf-8", "surrogateescape")).hexdigest()
+        if digest is None:
+            return self.get_response(request)  # a 404 or 406 to come: nothing to cache or tag
         coding = negotiate_encoding(request.META.get("HTTP_ACCEPT_ENCODING"))
         etag = f'"{token[:16]}-{digest[:24]}{"-gzip" if coding == GZIP else ""}"'
         changed_at = content_changed_at(token)
@@ -426,9 +458,11 @@ class ApiCacheMiddleware:
         response = None
         if identity is None:
             response = self.get_response(request)
-            if response.cookies:
-                # A page that sets a cookie (Swagger UI's CSRF token) is for this browser only;
-                # nor is it compressed, as a secret in a compressed body leaks (BREACH).
+            if response.cookies or getattr(request, "_csp_nonce", None):
+                # A page that sets a cookie (Swagger UI's CSRF token) is for this browser only,
+                # and one whose scripts carry a Content-Security-Policy nonce (the docs pages;
+                # django-csp sets ``_csp_nonce`` once a page asks for one) must never repeat it.
+                # Nor is it compressed, as a secret in a compressed body leaks (BREACH).
                 response["Cache-Control"] = "private, no-store"
                 return response, None
             if response.status_code != 200 or response.streaming:

@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import re
 
 import pytest
 from django.core.cache import caches
@@ -155,6 +156,49 @@ def test_a_page_that_sets_a_cookie_is_never_public(client):
     assert response.cookies
     assert response["Cache-Control"] == "private, no-store"
     assert "ETag" not in response
+
+
+def test_a_page_whose_scripts_carry_a_nonce_gets_a_new_one_every_time(client):
+    """ReDoc's inline script runs only with the response's CSP nonce: a cached page would repeat
+    one nonce to everyone (or, replayed under a fresh policy, carry a nonce it does not name)."""
+    nonces = []
+    for _ in range(2):
+        response = client.get("/api/redoc/")
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-store"
+        [in_header] = re.findall(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+        assert re.findall(r'<script nonce="([^"]+)"', response.content.decode()) == [in_header]
+        nonces.append(in_header)
+    assert nonces[0] != nonces[1]
+
+
+def test_a_cached_answer_keeps_the_policy_headers_it_was_rendered_with(client):
+    """Content-Security-Policy and Permissions-Policy are added inside the cache and stored with
+    the answer, so a replayed answer carries them as the first did."""
+    first = client.get(URL)
+    second = client.get(URL)
+    for name in ("Content-Security-Policy", "Permissions-Policy", "X-Content-Type-Options"):
+        assert second[name] == first[name]
+        assert second[name]
+    assert "camera=()" in second["Permissions-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        ({"HTTP_ACCEPT": "application/json"}, {"HTTP_ACCEPT": "text/html"}, 406),
+        ({}, {"QUERY_STRING": "format=xml"}, 400),
+        ({}, {"QUERY_STRING": "format=json"}, 200),
+    ],
+)
+def test_a_remembered_request_identity_is_never_another_request_s(client, first, then, expected):
+    """Each distinct request's key is worked out once and remembered (request_identity); a
+    request that differs in Accept or ``format`` is still negotiated on its own."""
+    assert client.get(URL, **first).status_code == 200
+    response = client.get(URL, **then)
+    assert response.status_code == expected
+    if expected == 200:
+        assert response["ETag"] != client.get(URL)["ETag"]
 
 
 def test_the_release_is_part_of_the_etag(client, settings):
