@@ -27,6 +27,7 @@ import hashlib
 import logging
 import re
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -73,6 +74,11 @@ MIN_COMPRESS_BYTES = 1024
 # slowest level costs nothing per request (measured: as small as level 6 for most answers, 2%
 # smaller for the 500 KB schema, which takes about 50 ms once).
 GZIP_LEVEL = 9
+# Single flight (ApiCacheMiddleware._render): how long a renderer holds the lock on an answer
+# at most (a renderer that died is forgotten after this; gunicorn's timeout is 30 s), and how
+# long others wait for its answer before rendering it themselves.
+FILL_LOCK_SECONDS = 30
+FILL_WAIT_SECONDS = 3.0
 # An Accept-Encoding qvalue (RFC 9110 12.4.2): 0 to 1 with at most three decimals.
 QVALUE = re.compile(r"\A(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)\Z")
 
@@ -457,6 +463,36 @@ class ApiCacheMiddleware:
         identity = self._find(key) if coding == GZIP else None
         response = None
         if identity is None:
+            response, identity = self._render(request, key, keep=keep)
+            if identity is None:
+                return response, None
+        stored = encoded(identity, coding)
+        if coding == GZIP and keep:
+            self._keep(variant_key, stored)
+        if response is not None and stored is not identity:
+            response.content = stored[0]
+        return response, stored
+
+    def _render(
+        self, request: HttpRequest, key: str, *, keep: bool
+    ) -> tuple[HttpResponse | None, Stored | None]:
+        """Render the identity answer and keep it (when ``keep``), one renderer per key at a
+        time (single flight): after an edit every answer misses at once, and without this every
+        worker asked for the same answer would render it, all at the moment the machine is
+        busiest. The first takes a lock in the cache (``add``: Redis, so across processes; in
+        the embedded default, across the threads of one process); the others wait for its
+        answer (``_await_fill``), and render it themselves only if it does not come: the
+        renderer failed, answered an error (never stored), or took longer than FILL_WAIT_SECONDS.
+        While the cache is away nobody waits. The view's response is returned with the stored
+        answer when it was rendered here; None when it came from another renderer."""
+        lock = f"{key}:filling"
+        shared = keep and settings.API_CACHE
+        leader = not shared or _cache_call(cache.add, lock, 1, FILL_LOCK_SECONDS) is not False
+        if not leader:
+            stored = self._await_fill(key, lock)
+            if stored is not None:
+                return None, stored
+        try:
             response = self.get_response(request)
             if response.cookies or getattr(request, "_csp_nonce", None):
                 # A page that sets a cookie (Swagger UI's CSRF token) is for this browser only,
@@ -470,12 +506,27 @@ class ApiCacheMiddleware:
             identity = self._stored(response)
             if keep:
                 self._keep(key, identity)
-        stored = encoded(identity, coding)
-        if coding == GZIP and keep:
-            self._keep(variant_key, stored)
-        if response is not None and stored is not identity:
-            response.content = stored[0]
-        return response, stored
+            return response, identity
+        finally:
+            if leader and shared:
+                _cache_call(cache.delete, lock)
+
+    def _await_fill(self, key: str, lock: str) -> Stored | None:
+        """Wait for another renderer's answer under ``key``: it, once stored; None once the lock
+        is gone without one, or after FILL_WAIT_SECONDS. Polls with a doubling pause (2 ms to
+        50 ms), so a wait costs a few cache reads, and a sync worker's wait leaves the CPU to
+        the renderer."""
+        deadline = time.monotonic() + FILL_WAIT_SECONDS
+        pause = 0.002
+        while time.monotonic() < deadline:
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+            stored = self._find(key)
+            if stored is not None:
+                return stored
+            if _cache_call(cache.get, lock) is None:
+                return self._find(key)  # stored just before the lock went, or never
+        return None
 
     @staticmethod
     def _find(key: str) -> Stored | None:

@@ -3,9 +3,13 @@
 import gzip
 import json
 import re
+import threading
+import time
 
 import pytest
 from django.core.cache import caches
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils.http import http_date
 
@@ -489,3 +493,89 @@ def test_a_gzip_client_after_an_identity_one_reuses_the_rendered_answer(
         packed = client.get(URL, HTTP_ACCEPT_ENCODING="gzip")
     assert packed["Content-Encoding"] == "gzip"
     assert len(gzip_calls) == 1
+
+
+# Single flight: after an edit, one renderer per answer ----------------------------------------
+
+
+class SlowView:
+    """A view that takes ``delay`` seconds and counts how often it ran (from any thread)."""
+
+    def __init__(self, *, status: int = 200, delay: float = 0.3):
+        self.status, self.delay = status, delay
+        self.calls = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, request):
+        with self.lock:
+            self.calls += 1
+            call = self.calls
+        time.sleep(self.delay)
+        return HttpResponse(
+            f'{{"call": {call}}}', content_type="application/json", status=self.status
+        )
+
+
+def ask_at_once(view: SlowView, count: int) -> tuple[list, float]:
+    """``count`` threads ask the cache middleware for the same answer at the same moment."""
+    middleware = caching.ApiCacheMiddleware(view)
+    factory = RequestFactory()
+    barrier = threading.Barrier(count)
+    responses = [None] * count
+
+    def ask(index: int) -> None:
+        barrier.wait()
+        responses[index] = middleware(factory.get(URL))
+
+    threads = [threading.Thread(target=ask, args=(k,)) for k in range(count)]
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses, time.monotonic() - start
+
+
+@pytest.fixture
+def version_in_memory(settings):
+    """The content version read once, here, and then served from memory for the test: the
+    threads below never touch the database."""
+    settings.CONTENT_VERSION_MAX_STALENESS = 1
+    versioning.content_version_forget()
+    versioning.content_version_token()
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["embedded", "redis"])
+def test_an_answer_missing_everywhere_is_rendered_once_for_every_waiting_request(
+    request, shared, version_in_memory
+):
+    if shared:
+        request.getfixturevalue("redis_cache")
+    view = SlowView()
+    responses, _ = ask_at_once(view, 6)
+    assert view.calls == 1
+    assert {r.status_code for r in responses} == {200}
+    assert {r.content for r in responses} == {b'{"call": 1}'}
+    assert len({r["ETag"] for r in responses}) == 1
+
+
+def test_waiters_render_for_themselves_at_once_when_the_renderer_answers_an_error(
+    version_in_memory,
+):
+    """Errors are never stored, so there is nothing to wait for: each request gets its own
+    error as soon as the first renderer lets go, not after FILL_WAIT_SECONDS."""
+    view = SlowView(status=400, delay=0.2)
+    responses, elapsed = ask_at_once(view, 4)
+    assert {r.status_code for r in responses} == {400}
+    assert view.calls == 4
+    assert elapsed < caching.FILL_WAIT_SECONDS / 2
+
+
+def test_nobody_waits_while_the_cache_cannot_hold_the_lock(version_in_memory, monkeypatch):
+    """A cache outage answers ``add`` with None (infra.redis_cache): every request renders."""
+    monkeypatch.setattr(type(caches["default"]), "add", lambda *args, **kwargs: None)
+    view = SlowView(delay=0.2)
+    responses, elapsed = ask_at_once(view, 4)
+    assert view.calls == 4
+    assert {r.status_code for r in responses} == {200}
+    assert elapsed < 4 * 0.2
