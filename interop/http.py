@@ -7,6 +7,7 @@ Allow header, refuses a body that is not JSON, and turns what a view raises into
 500 that is logged.
 """
 
+import functools
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -103,6 +104,7 @@ def endpoint(*methods: str, media_type: str = FHIR_MEDIA_TYPE) -> Callable:
 
     def wrap(view: Callable) -> Callable:
         @csrf_exempt
+        @functools.wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.method not in methods:
                 return outcome_response(
@@ -142,8 +144,6 @@ def endpoint(*methods: str, media_type: str = FHIR_MEDIA_TYPE) -> Callable:
                     media_type=media_type,
                 )
 
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
         return wrapped
 
     return wrap
