@@ -1,0 +1,50 @@
+"""The benchmark's yardstick: the baseline is the bare framework, everything else the product."""
+
+import io
+import json
+import sys
+
+import pytest
+
+from bench import BASELINE_PATH
+from bench.wsgi import application
+
+pytestmark = pytest.mark.django_db
+
+
+def call(path: str) -> tuple[str, dict[str, str], bytes]:
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = status, dict(headers)
+
+    body = b"".join(application(environ, start_response))
+    return answer["status"], answer["headers"], body
+
+
+def test_the_baseline_runs_no_middleware_and_the_product_all_of_it(settings):
+    settings.ROOT_URLCONF = "bench.urls"
+    status, headers, body = call(BASELINE_PATH)
+    assert status == "200 OK"
+    assert json.loads(body) == {"status": "ok", "service": "baseline"}
+    # Security, CSP, caching: none of the product's middleware touched it.
+    assert set(headers) == {"Content-Type"}
+
+    status, headers, body = call("/api/v1/compounds/")
+    assert status == "200 OK"
+    assert json.loads(body)["count"] > 0
+    for name in ("X-Content-Type-Options", "Content-Security-Policy", "ETag", "Cache-Control"):
+        assert name in headers
