@@ -19,11 +19,31 @@ publish was lost) cannot know; for it the token's time in the cache, CACHE_TIMEO
 long it can serve the previous version. A cache without ``trust_epoch`` (django-redis itself, as
 some tests use) is always trusted, and readers only fill a missing token (``add``), as before.
 
+Each process also keeps the token in memory (``content_version_token``), and the bound on how
+late a process can see another's edit is what operators rely on:
+
+* **With Redis up: milliseconds.** When an edit's transaction commits, after writing the token to
+  the cache, the process publishes it on the cache's ``content-version`` channel (``publish``,
+  see infra.redis_cache); every process runs one subscriber thread, started by its first read of
+  the token (gunicorn's master reads none; a thread does not survive a fork, so each worker starts
+  its own), which forgets the token in memory on each message, and again each time it
+  (re)subscribes, since messages sent while it was away are lost.
+* **Otherwise: CONTENT_VERSION_MAX_STALENESS** (0.5 s by default, at most 1 s). A lost message,
+  a subscriber that is reconnecting, a hung or absent Redis, or no Redis at all (SQLite and the
+  local memory cache: no thread, nothing published): the token in memory is still read again once
+  it is that old. The push only ever makes it sooner; it never lengthens the memory.
+
+A push that arrives while a request is reading the token must not be undone by that request
+storing what it read (the value before the edit) afterwards: each forgetting is numbered
+(``_forgotten``), and a remembered token is served only while no forgetting happened since the
+read that produced it began.
+
 Every version is also logged (``ContentVersionLog``) with its time, and every content history row
 is dated by a version made just before it (``history_row_stamp``): so, for any version a client
 holds, the history rows written after it are exactly those dated after it (see content.sync).
 """
 
+import itertools
 import logging
 import time
 import uuid
@@ -50,6 +70,9 @@ _UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 TICK = timedelta(microseconds=1)
 # What every version token looks like (a random UUID's 32 hexadecimal digits).
 TOKEN_PATTERN = r"^[0-9a-f]{32}$"
+# The pub/sub channel every commit announces its token on (the cache names it after its
+# KEY_PREFIX: "guidance:content-version"); every process forgets its token on each message.
+CHANNEL = "content-version"
 # A version's time, kept in the shared cache under its token (see content_version_changed_at).
 CHANGED_AT_KEY = "content:changed-at:{token}"
 # A token's time never changes, so it may be kept as long as the token is of any use.
@@ -77,11 +100,16 @@ def content_version_get() -> Version:
     return Version(row.token, row.changed_at)
 
 
-# The token this process read last, and when (time.monotonic()): served for
-# CONTENT_VERSION_MAX_STALENESS seconds without a read. That is how late this process can see
-# another process's edit; its own edits it sees at once (content_version_bump forgets the memo).
-_memo: tuple[str, float] | None = None
+# The token this process read last, when (time.monotonic()), and the number of the last
+# forgetting before that read began: served for CONTENT_VERSION_MAX_STALENESS seconds without a
+# read, unless forgotten meanwhile. Without a push that is how late this process can see another
+# process's edit; its own edits it sees at once (content_version_bump forgets the memo), and with
+# Redis the subscriber forgets it within milliseconds of another's (see the module's docstring).
+_memo: tuple[str, float, int] | None = None
 _clock = time.monotonic  # the memo's clock (tests move it)
+# Numbers each forgetting (itertools.count's next is atomic: the subscriber's thread forgets too).
+_forgettings = itertools.count(1)
+_forgotten = 0
 
 
 def content_version_token() -> str:
@@ -91,17 +119,45 @@ def content_version_token() -> str:
     global _memo
     staleness = settings.CONTENT_VERSION_MAX_STALENESS
     memo = _memo
-    if memo is not None and _clock() - memo[1] < staleness:
+    if memo is not None and memo[2] == _forgotten and _clock() - memo[1] < staleness:
         return memo[0]
+    forgotten = _forgotten
+    if settings.CONTENT_VERSION_IN_CACHE:
+        _listen()
     token = _content_version_token_read()
-    _memo = (token, _clock())
+    _memo = (token, _clock(), forgotten)
     return token
 
 
 def content_version_forget() -> None:
-    """Make this process read the token again on its next request (after its own write)."""
-    global _memo
+    """Make this process read the token again on its next request (after its own write, or
+    another process's: the subscriber calls this)."""
+    global _memo, _forgotten
+    _forgotten = next(_forgettings)
     _memo = None
+
+
+def _listen() -> None:
+    """Have the shared cache's subscriber (infra.redis_cache, one thread per process, started by
+    the first call in each process) forget the token whenever a commit announces one, and
+    whenever it (re)subscribes. Cheap once started; nothing for a cache without pub/sub."""
+    subscribe = getattr(cache, "subscribe", None)
+    if subscribe is not None:
+        _cache_call(subscribe, CHANNEL, _on_announcement)
+
+
+def _on_announcement(token: str | None) -> None:
+    """A commit announced ``token`` (None: the subscriber has just (re)subscribed and may have
+    missed some). Forget rather than keep it: announcements can arrive out of order, and the
+    next read finds the newest token."""
+    content_version_forget()
+
+
+def _announce(token: str) -> None:
+    """Tell every process subscribed to the shared cache that ``token`` is now committed."""
+    publish = getattr(cache, "publish", None)
+    if publish is not None:
+        _cache_call(publish, CHANNEL, token)
 
 
 def _content_version_token_read() -> str:
@@ -243,10 +299,12 @@ def _current_changed_at() -> datetime | None:
 
 def _publish_committed_token() -> None:
     """Write the token the database holds now (not the one this transaction made: another may
-    have committed since) to the shared cache."""
+    have committed since) to the shared cache, then announce it to every process (after the
+    write, so that a process reading the cache on the announcement finds it there)."""
     row = ContentVersion.objects.filter(pk=1).values_list("token", "changed_at").first()
     if row:
         _publish(*row, committed=True)
+        _announce(row[0])
 
 
 def _cache_call(method, *args):

@@ -22,13 +22,49 @@ REDIS_URL is set):
   version (content.versioning) is read from the cache only while the epoch it last synchronised
   at still holds; otherwise it is read from the database and written back with ``set_if_newer``,
   which never lets an older version overwrite a newer one.
+* **Pushed messages** (``publish`` and ``subscribe``), on Redis pub/sub channels named after the
+  cache's KEY_PREFIX (``<prefix>:<name>``), so that deployments sharing a Redis do not hear each
+  other. A commit of content announces the new version this way, and every process forgets the
+  version it keeps in memory within milliseconds (content.versioning). A message can be lost (Redis
+  away, a process reconnecting), so a subscriber only ever speeds things up: whoever relies on it
+  keeps a bound of its own (content.versioning keeps CONTENT_VERSION_MAX_STALENESS).
+
+The subscriber lives here, in the cache backend, rather than in content.versioning: ``content``
+may import nothing first-party (tests/test_layers.py), so it finds ``publish`` and ``subscribe`` on
+the cache with ``getattr``, as it finds ``trust_epoch`` and ``set_if_newer``; and the subscriber
+is one more use of Redis that must share the process's breaker, which lives here.
+
+Each process has at most one subscriber: one daemon thread (``redis-subscriber``) with its own
+redis-py connection to the cache's first server, started by the first ``subscribe`` in the
+process. The process is told apart by ``os.getpid()``: gunicorn loads the application in its
+master and forks the workers, and a thread does not survive a fork, so a worker's first
+``subscribe`` finds a subscriber recorded under another pid and starts its own. The subscriber
+calls each channel's callback with every message, and with None each time it has (re)subscribed,
+since messages published while it was away are lost.
+
+The subscriber is held to the cache's rules. Its connection has the cache's timeouts and redis-py
+retries nothing. Each connection attempt (connect, SUBSCRIBE and its confirmation) is a call
+through the breaker: a failing attempt opens it (the one log line of an outage, however many
+threads and subscribers notice it), while it is open the subscriber waits (a backoff from
+SUBSCRIBER_RETRY_FIRST doubling to SUBSCRIBER_RETRY_MAX seconds; an attempt the breaker skips costs
+nothing), and once its period is over the subscriber's attempt may be the trial call that closes it
+again, even in a process that answers no request. Losing an established connection is not a
+failure in itself (Redis may have restarted, as a pooled connection would find and reconnect
+silently): the subscriber tries again at once. A hung Redis keeps the connection open, so after
+SUBSCRIBER_PING_AFTER seconds of silence the subscriber sends a PING, and a connection that does not
+answer within SUBSCRIBER_PING_TIMEOUT is lost. Its own lines (subscribed, lost) are DEBUG; no
+traceback is written for an outage.
 """
 
 import logging
+import os
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pybreaker
+import redis
 from django.conf import settings
 from django_redis.cache import RedisCache as DjangoRedisCache
 from django_redis.exceptions import ConnectionInterrupted
@@ -166,7 +202,9 @@ BREAKER = RedisBreaker()
 
 
 def reset() -> None:
-    """Close the breaker, change the epoch and drop every pooled connection (tests)."""
+    """Stop this process's subscriber, close the breaker, change the epoch and drop every pooled
+    connection (tests)."""
+    stop_subscriber()
     BREAKER.reset()
     for pool in ConnectionFactory._pools.values():
         pool.disconnect()
@@ -234,6 +272,17 @@ class RedisCache(DjangoRedisCache):
         # django-redis's omit_exception then returns each method's miss value; the breaker logs.
         self._ignore_exceptions = True
         self._log_ignored_exceptions = False
+        # The subscriber's connection: to the first server (django-redis writes there), with the
+        # cache's timeouts and password.
+        servers = server if isinstance(server, list | tuple) else server.split(",")
+        options = self._params.get("OPTIONS", {})
+        connection = {
+            "socket_connect_timeout": options.get("SOCKET_CONNECT_TIMEOUT"),
+            "socket_timeout": options.get("SOCKET_TIMEOUT"),
+        }
+        if options.get("PASSWORD"):
+            connection["password"] = options["PASSWORD"]
+        self._subscriber_connection = (servers[0], connection)
 
     @property
     def client(self):
@@ -244,6 +293,30 @@ class RedisCache(DjangoRedisCache):
     def trust_epoch(self) -> int | None:
         """See the module's docstring: None while Redis is being skipped."""
         return BREAKER.trust_epoch()
+
+    def channel(self, name: str) -> str:
+        """The pub/sub channel called ``name`` for this cache: named after its KEY_PREFIX."""
+        return f"{self.key_prefix}:{name}" if self.key_prefix else name
+
+    def publish(self, name: str, message: str) -> int | None:
+        """Send ``message`` on channel ``name`` (see ``channel``) to every process subscribed to
+        it; the number of subscribers that got it, or None when Redis was skipped or failed."""
+
+        def run() -> int:
+            connection = self.client.unguarded.get_client(write=True)
+            return connection.publish(self.channel(name), message)
+
+        try:
+            return BREAKER.call(run)
+        except ConnectionInterrupted:
+            return None
+
+    def subscribe(self, name: str, callback: Callable[[str | None], None]) -> None:
+        """Have this process's subscriber (see the module's docstring) call ``callback`` with each
+        message on channel ``name``, and with None whenever it has (re)subscribed. Starts the
+        subscriber if this process has none yet; cheap once it has, so callers may call it on
+        every use. The callback runs on the subscriber's thread and must be quick."""
+        subscribe(*self._subscriber_connection, self.channel(name), callback)
 
     def set_if_newer(self, key: str, value: Any, stamp: int, timeout: float) -> bool | None:
         """Keep ``value`` under ``key`` for ``timeout`` seconds unless the value there has a newer
@@ -279,3 +352,210 @@ class _Guarded:
 
         self.__dict__[name] = guarded  # found directly next time
         return guarded
+
+
+# The subscriber (see the module's docstring). Seconds it waits for a message before it looks
+# whether it must stop or subscribe to a channel added meanwhile.
+SUBSCRIBER_POLL = 0.25
+# Seconds of silence after which it sends a PING, and seconds it then waits for the answer before
+# it treats the connection as lost (a hung Redis keeps its connections open).
+SUBSCRIBER_PING_AFTER = 1.0
+SUBSCRIBER_PING_TIMEOUT = 1.0
+# Seconds between its connection attempts while they fail: doubling from the first to the last.
+SUBSCRIBER_RETRY_FIRST = 0.05
+SUBSCRIBER_RETRY_MAX = 1.0
+# Seconds a default subscriber gives Redis to connect or answer (the cache's timeouts otherwise).
+SUBSCRIBER_DEFAULT_TIMEOUT = 0.1
+
+Callback = Callable[[str | None], None]
+
+
+class Subscriber:
+    """A process's subscription to channels of one Redis: one daemon thread, one connection."""
+
+    def __init__(self, url: str, connection: dict[str, Any]) -> None:
+        self.pid = os.getpid()
+        self.url = url
+        self.timeout = connection.get("socket_timeout") or SUBSCRIBER_DEFAULT_TIMEOUT
+        # Its own client (no connection is made until the thread subscribes).
+        self._client = redis.Redis.from_url(
+            url,
+            **{
+                **connection,
+                "socket_timeout": self.timeout,
+                "socket_connect_timeout": connection.get("socket_connect_timeout") or self.timeout,
+                # The breaker, not a retry, decides when to try again (as for the cache).
+                "retry": Retry(NoBackoff(), 0),
+            },
+        )
+        self.callbacks: dict[str, Callback] = {}
+        self._added: set[str] = set()  # channels to subscribe to on the current connection
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._failing = False  # a failure that is not an outage was logged
+        self.thread = threading.Thread(target=self._run, name="redis-subscriber", daemon=True)
+
+    def add(self, channel: str, callback: Callback) -> None:
+        with self._lock:
+            self.callbacks[channel] = callback
+            self._added.add(channel)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the thread and close its connection (within SUBSCRIBER_POLL, or an attempt)."""
+        self._stopping.set()
+        if self.thread.is_alive() and self.thread is not threading.current_thread():
+            self.thread.join(timeout)
+
+    def _run(self) -> None:
+        delay = SUBSCRIBER_RETRY_FIRST
+        try:
+            while not self._stopping.is_set():
+                pubsub = self._client.pubsub()
+                try:
+                    channels = BREAKER.call(self._subscribe, pubsub)
+                except ConnectionInterrupted:
+                    # An outage the breaker has logged, or an attempt it skipped while open.
+                    pubsub.close()
+                    self._stopping.wait(delay)
+                    delay = min(2 * delay, SUBSCRIBER_RETRY_MAX)
+                    continue
+                except Exception:
+                    pubsub.close()
+                    self._failed()
+                    self._stopping.wait(SUBSCRIBER_RETRY_MAX)
+                    continue
+                delay = SUBSCRIBER_RETRY_FIRST
+                logger.debug("Redis subscriber listening on %s", ", ".join(channels))
+                self._notify(channels, None)
+                try:
+                    self._listen(pubsub)
+                except Exception as error:
+                    if is_outage(error):
+                        logger.debug("Redis subscriber lost its connection (%s)", _reason(error))
+                    else:
+                        self._failed()
+                        self._stopping.wait(SUBSCRIBER_RETRY_MAX)
+                finally:
+                    pubsub.close()
+        finally:
+            self._client.close()
+
+    def _failed(self) -> None:
+        """A failure that is not an outage (a bug): one traceback until the next success."""
+        if not self._failing:
+            self._failing = True
+            logger.exception("Redis subscriber failed; trying again")
+
+    def _subscribe(self, pubsub) -> list[str]:
+        """Connect, subscribe to every channel and wait for Redis to confirm (a breaker call)."""
+        with self._lock:
+            channels = sorted(self.callbacks)
+            self._added.clear()
+        pubsub.subscribe(*channels)
+        waiting = set(channels)
+        deadline = time.monotonic() + self.timeout
+        while waiting:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise redis.exceptions.TimeoutError("no answer to SUBSCRIBE")
+            message = pubsub.get_message(timeout=remaining)
+            if message is not None and message["type"] == "subscribe":
+                waiting.discard(_text(message["channel"]))
+        self._failing = False
+        return channels
+
+    def _listen(self, pubsub) -> None:
+        """Deliver messages until told to stop; raise when the connection is lost."""
+        heard = time.monotonic()
+        pinged = None
+        while not self._stopping.is_set():
+            with self._lock:
+                added, self._added = self._added, set()
+            if added:
+                pubsub.subscribe(*sorted(added))  # each confirmation calls its callback below
+            message = pubsub.get_message(timeout=SUBSCRIBER_POLL)
+            now = time.monotonic()
+            if message is not None:
+                heard, pinged = now, None
+                if message["type"] == "message":
+                    self._notify([_text(message["channel"])], _text(message["data"]))
+                elif message["type"] == "subscribe":
+                    self._notify([_text(message["channel"])], None)
+            elif pinged is not None:
+                if now - pinged >= SUBSCRIBER_PING_TIMEOUT:
+                    raise redis.exceptions.TimeoutError(
+                        f"no answer to PING within {SUBSCRIBER_PING_TIMEOUT:g} s"
+                    )
+            elif now - heard >= SUBSCRIBER_PING_AFTER:
+                pubsub.ping()
+                pinged = now
+
+    def _notify(self, channels: list[str], message: str | None) -> None:
+        for channel in channels:
+            callback = self.callbacks.get(channel)
+            if callback is None:
+                continue
+            try:
+                callback(message)
+            except Exception:
+                logger.exception("Redis subscriber: the callback for %s failed", channel)
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+# This process's subscriber (None: none yet). A subscriber recorded under another pid was
+# inherited through a fork: its thread did not come along, so this process starts its own.
+_subscriber: Subscriber | None = None
+_subscriber_lock = threading.Lock()
+
+
+def subscribe(url: str, connection: dict[str, Any], channel: str, callback: Callback) -> None:
+    """Have this process's subscriber to ``url`` call ``callback`` for ``channel`` (see
+    ``RedisCache.subscribe``), starting it if this process has none. A process subscribes to one
+    Redis: a subscriber to another (tests change the cache) is stopped and replaced."""
+    global _subscriber
+    pid = os.getpid()
+    current = _subscriber
+    if (
+        current is not None
+        and current.pid == pid
+        and current.url == url
+        and current.callbacks.get(channel) is callback
+    ):
+        return
+    with _subscriber_lock:
+        current = _subscriber
+        if current is not None and current.pid == pid and current.url == url:
+            if current.callbacks.get(channel) is not callback:
+                current.add(channel, callback)
+            return
+        if current is not None and current.pid == pid:
+            current.stop()
+        subscriber = Subscriber(url, connection)
+        subscriber.add(channel, callback)
+        subscriber.start()
+        _subscriber = subscriber
+
+
+def stop_subscriber() -> None:
+    """Stop this process's subscriber, if it has one (tests; a worker's ends with it)."""
+    global _subscriber
+    with _subscriber_lock:
+        current, _subscriber = _subscriber, None
+    if current is not None and current.pid == os.getpid():
+        current.stop()
+
+
+def _after_fork_in_child() -> None:
+    # The parent's lock may have been held by one of its threads at the fork; none of them is
+    # here to release it. (The subscriber recorded is replaced on the child's first subscribe.)
+    global _subscriber_lock
+    _subscriber_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
