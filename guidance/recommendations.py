@@ -11,17 +11,24 @@ module only decides which rows apply and how they rank:
   caller can see why one item ranks above another; ties break by phase, modality name, slug;
 - rows recommending the same modality in the same phase merge into one item, led by the
   highest-scoring row, the others listed as supporting guidance.
+
+The engine reads rows by their attributes, so it runs on model instances (what FHIR and CDS Hooks
+read, following the rows' relations) or on lean rows (``GuidanceRow``, ``StatementRow``): the
+values of one query per table, with no model instance per row and per relation. The JSON plan and
+the matrix are built from lean rows, which makes an uncached answer several times cheaper; the
+tests hold both to the same plans.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from compounds.models import Compound
 from disorders.models import Disorder, ProfileFactor, ancestry
-from evidence.models import EvidenceType, Reference, citations
+from evidence.models import CITATION_COLUMNS, EvidenceType, Reference, citations
 from guidance.grading import Certainty, overall_certainty
 from guidance.models import (
     Guidance,
@@ -128,9 +135,9 @@ SCORE_MAX = ScoreComponents(
 class Match:
     """One guidance row that applies to the plan, with its score."""
 
-    guidance: Guidance
+    guidance: "Guidance | GuidanceRow"
     specificity: Specificity
-    inherited_from: Disorder | None
+    inherited_from: "Disorder | RowLink | None"
     components: ScoreComponents
 
     @property
@@ -226,13 +233,13 @@ class PlanWarning:
         )
 
     @classmethod
-    def from_statement(cls, statement: SafetyStatement) -> "PlanWarning":
+    def from_statement(cls, statement: "SafetyStatement | StatementRow") -> "PlanWarning":
         return cls(
             statement.slug,
             statement.severity,
             statement.title,
             statement.message,
-            tuple(statement.references.all()),
+            tuple(cited(statement)),
             statement.kind,
             statement.provenance,
             statement.locator,
@@ -356,6 +363,79 @@ class Plan:
         return Verdict.NO_PAIRING_EVIDENCE
 
 
+@dataclass(frozen=True, slots=True)
+class RowLink:
+    """A row that a guidance row names (its modality, disorder, compound or profile factor), as a
+    plan reads and links it: key, slug and name, read from the guidance query's own columns."""
+
+    pk: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class GuidanceRow:
+    """A published guidance row read as values (see ``lean_content_get``), with what the engine
+    and a plan document read of it: the same attributes as a ``Guidance`` instance.
+
+    A model instance costs far more to build than these, and a plan holds one per row and per
+    relation; the matrix's rows read no text and leave it empty (see ``matrix_content_get``).
+    """
+
+    pk: int
+    slug: str
+    disorder_id: int | None
+    compound_id: int | None
+    profile_factor_id: int | None
+    modality_id: int
+    phase: str
+    strength: str
+    certainty: str
+    modality: RowLink
+    disorder: RowLink | None
+    compound: RowLink | None
+    profile_factor: RowLink | None
+    references: tuple[Reference, ...] = ()
+    kind: str = ""
+    direction: str = ""
+    rationale: str = ""
+    provenance: str = ""
+    locator: str = ""
+    certainty_rationale: str = ""
+    published_at: datetime | None = None
+
+    # The one place a guidance row's name is made, read from these same attributes.
+    name = property(Guidance.name.fget)
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRow:
+    """A safety statement read as values, with the attributes of a ``SafetyStatement`` that the
+    engine and a plan document read."""
+
+    pk: int
+    slug: str
+    title: str
+    message: str
+    kind: str
+    severity: str
+    trigger: str
+    disorder_id: int | None
+    compound_id: int | None
+    compound_class: str
+    profile_factor_id: int | None
+    provenance: str = ""
+    locator: str = ""
+    references: tuple[Reference, ...] = ()
+
+
+def cited(row: "Guidance | GuidanceRow | SafetyStatement | StatementRow") -> Sequence[Reference]:
+    """The references a row cites, in citation order: a lean row holds them; a model instance's
+    are prefetched (``citations()``)."""
+    references = row.references
+    return references if isinstance(references, tuple) else references.all()
+
+
 Scope = tuple[int | None, int | None]
 
 
@@ -374,8 +454,8 @@ class GuidanceContent:
     to it, however much content there is.
     """
 
-    guidance: list[Guidance]
-    safety_statements: list[SafetyStatement]
+    guidance: list[Guidance | GuidanceRow]
+    safety_statements: list[SafetyStatement | StatementRow]
     parents: dict[int, int | None]
     minimum_standards: list[Modality] = field(default_factory=list)
     interactions: list[Interaction] = field(default_factory=list)
@@ -438,18 +518,19 @@ def _applies(
 
 
 def _statements_applying(
-    content: "GuidanceContent",
+    candidates: Iterable[SafetyStatement],
     chain: list[int],
     compound: Compound,
     profile_ids: set[int],
     *,
     has_pairing: bool,
 ) -> list[SafetyStatement]:
-    """The safety statements that apply to a plan: in scope, and shown always or only when the
-    plan has no pairing-specific guidance, as their trigger says."""
+    """The safety statements among ``candidates`` (``GuidanceContent.statements_for``) that
+    apply to a plan: in scope, and shown always or only when the plan has no pairing-specific
+    guidance, as their trigger says."""
     return [
         statement
-        for statement in content.statements_for(chain, compound.pk)
+        for statement in candidates
         if _applies(statement, chain, compound, profile_ids)
         and (statement.trigger == SafetyTrigger.ALWAYS or not has_pairing)
     ]
@@ -461,7 +542,7 @@ def strongest_evidence(references: Iterable[Reference]) -> str:
     return min(types, key=EVIDENCE_ORDER.__getitem__) if types else NO_EVIDENCE
 
 
-def score_row(row: Guidance, *, inherited: bool, profile_ids: set[int]) -> Match:
+def score_row(row: "Guidance | GuidanceRow", *, inherited: bool, profile_ids: set[int]) -> Match:
     """Score one applicable guidance row; ``inherited`` when it is a broader disorder's row."""
     specificity = Specificity.of(row)
     components = ScoreComponents(
@@ -517,13 +598,17 @@ def recommend(
     )
 
     pairing = [m for m in matches if m.guidance.disorder_id is not None and m.guidance.compound_id]
-    evidence_level = strongest_evidence(
-        ref for match in pairing for ref in match.guidance.references.all()
-    )
+    evidence_level = strongest_evidence(ref for match in pairing for ref in cited(match.guidance))
     applying = [
         PlanWarning.from_statement(statement)
         for statement in sorted(
-            _statements_applying(content, chain, compound, profile_ids, has_pairing=bool(pairing)),
+            _statements_applying(
+                content.statements_for(chain, compound.pk),
+                chain,
+                compound,
+                profile_ids,
+                has_pairing=bool(pairing),
+            ),
             key=lambda s: (SEVERITY_ORDER[s.severity], s.slug),
         )
     ]
@@ -557,6 +642,16 @@ def recommend(
     )
 
 
+def _plan_scope(chain: list[int], compound: Compound, profile: Sequence[ProfileFactor]) -> Q:
+    """The rows that can apply to one plan: disorder (or a broader one), compound and profile
+    factor each empty or matching."""
+    return (
+        (Q(disorder_id__isnull=True) | Q(disorder_id__in=chain))
+        & (Q(compound_id__isnull=True) | Q(compound_id=compound.pk))
+        & (Q(profile_factor_id__isnull=True) | Q(profile_factor_id__in=[p.pk for p in profile]))
+    )
+
+
 def guidance_content_get(
     *,
     disorder: Disorder | None = None,
@@ -564,8 +659,9 @@ def guidance_content_get(
     profile: Sequence[ProfileFactor] = (),
     medications: Sequence[MedicationClass] = (),
 ) -> GuidanceContent:
-    """Fetch the rows plans are built from: all of them, or only those one plan can use (with the
-    interactions of its compound and the medication classes asked about)."""
+    """Fetch the rows plans are built from, as model instances with their relations and
+    citations: all of them, or only those one plan can use (with the interactions of its
+    compound and the medication classes asked about)."""
     parents = dict(Disorder.objects.values_list("id", "parent_id"))
     guidance = (
         Guidance.objects.published()
@@ -576,11 +672,7 @@ def guidance_content_get(
         "disorder", "compound", "profile_factor"
     ).prefetch_related(citations())
     if disorder is not None and compound is not None:
-        scope = (
-            (Q(disorder__isnull=True) | Q(disorder__in=ancestry(disorder.pk, parents.get)))
-            & (Q(compound__isnull=True) | Q(compound=compound))
-            & (Q(profile_factor__isnull=True) | Q(profile_factor__in=[p.pk for p in profile]))
-        )
+        scope = _plan_scope(ancestry(disorder.pk, parents.get), compound, profile)
         guidance, statements = guidance.filter(scope), statements.filter(scope)
         # Only a whole plan is checked for the minimum standards; the matrix needs no warnings.
         minimum = list(Modality.objects.exclude(minimum_standard_phase=""))
@@ -588,6 +680,226 @@ def guidance_content_get(
         minimum = []
     interactions = interactions_get(compound, medications) if compound is not None else []
     return GuidanceContent(list(guidance), list(statements), parents, minimum, interactions)
+
+
+# --- Lean rows: one query of values per table, no model instances ----------------------------
+
+# What a lean guidance row is read from: its own columns, then its relations' slugs and names (one
+# join each, in the same query), then the text a plan shows (the matrix shows none).
+_GUIDANCE_COLUMNS = (
+    "id",
+    "slug",
+    "disorder_id",
+    "compound_id",
+    "profile_factor_id",
+    "modality_id",
+    "phase",
+    "strength",
+    "certainty",
+    *(
+        f"{name}__{column}"
+        for name in ("modality", "disorder", "compound", "profile_factor")
+        for column in ("slug", "name")
+    ),
+)
+_GUIDANCE_TEXT = (
+    "kind",
+    "direction",
+    "rationale",
+    "provenance",
+    "locator",
+    "certainty_rationale",
+    "published_at",
+)
+# A lean safety statement's columns, in StatementRow's field order.
+_STATEMENT_COLUMNS = (
+    "id",
+    "slug",
+    "title",
+    "message",
+    "kind",
+    "severity",
+    "trigger",
+    "disorder_id",
+    "compound_id",
+    "compound_class",
+    "profile_factor_id",
+    "provenance",
+    "locator",
+)
+# A citation's columns in the model's field order, as ``Model.from_db`` takes them.
+_CITED_COLUMNS = tuple(
+    f.attname for f in Reference._meta.concrete_fields if f.attname in CITATION_COLUMNS
+)
+
+
+def citation_order(reference: Reference) -> tuple:
+    """``CITATION_ORDER`` applied in Python: the article's numbered references by number, then the
+    others as they were added."""
+    return (reference.seed_number is None, reference.seed_number or 0, reference.pk)
+
+
+def values_cited(
+    queryset: QuerySet, columns: Sequence[str]
+) -> tuple[list[tuple], dict[int, tuple]]:
+    """The values of ``columns`` (the key first) of each row of ``queryset``, and the references
+    each row cites, in citation order, from one query.
+
+    The rows are joined to their references (``references``), so a row comes once per reference
+    it cites; each reference becomes one instance with only the columns a citation shows,
+    however many rows cite it. One query instead of a query and a prefetch saves the second
+    query's cost, which in Django is mostly building its SQL.
+    """
+    width = len(columns)
+    rows: dict[int, tuple] = {}
+    references: dict[int, Reference] = {}
+    cited_by: dict[int, list[Reference]] = {}
+    found = queryset.order_by().values_list(
+        *columns, *(f"references__{column}" for column in _CITED_COLUMNS)
+    )
+    for values in found:
+        pk, reference_pk = values[0], values[width]
+        if pk not in rows:
+            rows[pk] = values[:width]
+        if reference_pk is not None:
+            reference = references.get(reference_pk)
+            if reference is None:
+                reference = references[reference_pk] = Reference.from_db(
+                    found.db, _CITED_COLUMNS, values[width:]
+                )
+            cited_by.setdefault(pk, []).append(reference)
+    return list(rows.values()), {
+        pk: tuple(sorted(cited, key=citation_order)) for pk, cited in cited_by.items()
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceOnly:
+    """A reference as the matrix reads it: its evidence type, all an evidence level needs."""
+
+    evidence_type: str
+
+
+def evidence_get(guidance: QuerySet) -> dict[int, tuple[EvidenceOnly, ...]]:
+    """The evidence types each row of a guidance queryset cites, from one query of the citations'
+    table: the matrix's evidence levels read nothing else of the references."""
+    found: dict[str, EvidenceOnly] = {}
+    by_row: dict[int, list[EvidenceOnly]] = {}
+    pairs = Guidance.references.through.objects.filter(guidance__in=guidance).values_list(
+        "guidance_id", "reference__evidence_type"
+    )
+    for pk, evidence_type in pairs.distinct():
+        evidence = found.get(evidence_type)
+        if evidence is None:
+            evidence = found[evidence_type] = EvidenceOnly(evidence_type)
+        by_row.setdefault(pk, []).append(evidence)
+    return {pk: tuple(evidence) for pk, evidence in by_row.items()}
+
+
+def _guidance_rows(values: Iterable[tuple], references: dict[int, tuple]) -> list[GuidanceRow]:
+    """Lean rows from values of ``_GUIDANCE_COLUMNS`` (then, for a plan, ``_GUIDANCE_TEXT``), with
+    the references each cites; a relation named by many rows is one ``RowLink``."""
+    links: dict[tuple[str, int], RowLink] = {}
+
+    def link(relation: str, pk: int | None, slug: str, name: str) -> RowLink | None:
+        if pk is None:
+            return None
+        found = links.get((relation, pk))
+        if found is None:
+            found = links[(relation, pk)] = RowLink(pk, slug, name)
+        return found
+
+    return [
+        GuidanceRow(
+            pk,
+            slug,
+            disorder_id,
+            compound_id,
+            factor_id,
+            modality_id,
+            phase,
+            strength,
+            certainty,
+            link("modality", modality_id, modality_slug, modality_name),
+            link("disorder", disorder_id, disorder_slug, disorder_name),
+            link("compound", compound_id, compound_slug, compound_name),
+            link("profile_factor", factor_id, factor_slug, factor_name),
+            references.get(pk, ()),
+            *text,
+        )
+        for (
+            pk,
+            slug,
+            disorder_id,
+            compound_id,
+            factor_id,
+            modality_id,
+            phase,
+            strength,
+            certainty,
+            modality_slug,
+            modality_name,
+            disorder_slug,
+            disorder_name,
+            compound_slug,
+            compound_name,
+            factor_slug,
+            factor_name,
+            *text,
+        ) in values
+    ]
+
+
+def lean_content_get(
+    *,
+    disorder: Disorder,
+    compound: Compound,
+    profile: Sequence[ProfileFactor] = (),
+    medications: Sequence[MedicationClass] = (),
+) -> GuidanceContent:
+    """The rows one plan is built from, as ``guidance_content_get`` fetches them, but as lean
+    rows (``GuidanceRow``, ``StatementRow``) read with their citations: four queries (and the
+    interactions') instead of six."""
+    parents = dict(Disorder.objects.values_list("id", "parent_id"))
+    scope = _plan_scope(ancestry(disorder.pk, parents.get), compound, profile)
+    guidance = values_cited(
+        Guidance.objects.published().filter(scope), (*_GUIDANCE_COLUMNS, *_GUIDANCE_TEXT)
+    )
+    statements, statement_references = values_cited(
+        SafetyStatement.objects.filter(scope), _STATEMENT_COLUMNS
+    )
+    return GuidanceContent(
+        _guidance_rows(*guidance),
+        [StatementRow(*row, statement_references.get(row[0], ())) for row in statements],
+        parents,
+        list(Modality.objects.exclude(minimum_standard_phase="")),
+        interactions_get(compound, medications),
+    )
+
+
+def matrix_content_get(disorders: Sequence[Disorder]) -> GuidanceContent:
+    """The rows the matrix of these disorders reads, as lean rows, and no others.
+
+    A cell is a plan with no profile factor and no medications, of which the matrix shows the
+    verdict, the certainty, the evidence level and each phase's top; so it reads the guidance
+    with no profile factor of these disorders, the broader ones they belong to and of none, with
+    no text, and of their references only the evidence types cited by the rows specific to a
+    disorder and a compound (the evidence level); and, of the safety statements, only the
+    contraindications (the verdict), uncited.
+    """
+    parents = dict(Disorder.objects.values_list("id", "parent_id"))
+    chains = {pk for disorder in disorders for pk in ancestry(disorder.pk, parents.get)}
+    in_scope = (Q(disorder_id__isnull=True) | Q(disorder_id__in=chains)) & Q(
+        profile_factor_id__isnull=True
+    )
+    guidance = Guidance.objects.published().filter(in_scope)
+    pairing = guidance.filter(disorder_id__isnull=False, compound_id__isnull=False)
+    statements = SafetyStatement.objects.filter(in_scope, kind=SafetyKind.CONTRAINDICATION)
+    return GuidanceContent(
+        _guidance_rows(guidance.order_by().values_list(*_GUIDANCE_COLUMNS), evidence_get(pairing)),
+        [StatementRow(*row) for row in statements.order_by().values_list(*_STATEMENT_COLUMNS)],
+        parents,
+    )
 
 
 def interactions_get(compound: Compound, medications: Sequence[MedicationClass]) -> list:
@@ -620,7 +932,8 @@ def recommendation_plan(
     profile: Sequence[ProfileFactor] = (),
     medications: Sequence[MedicationClass] = (),
 ) -> Plan:
-    """Return the plan for one disorder and compound, read from the current content."""
+    """Return the plan for one disorder and compound, read from the current content as model
+    instances (FHIR and CDS Hooks follow the rows' relations)."""
     content = guidance_content_get(
         disorder=disorder, compound=compound, profile=profile, medications=medications
     )
@@ -633,6 +946,39 @@ def recommendation_plan(
     )
 
 
+def lean_recommendation_plan(
+    *,
+    disorder: Disorder,
+    compound: Compound,
+    profile: Sequence[ProfileFactor] = (),
+    medications: Sequence[MedicationClass] = (),
+) -> Plan:
+    """Return the same plan as ``recommendation_plan``, built from lean rows: what the JSON
+    endpoint shows, at a fraction of the cost."""
+    content = lean_content_get(
+        disorder=disorder, compound=compound, profile=profile, medications=medications
+    )
+    return recommend(
+        disorder=disorder,
+        compound=compound,
+        profile=profile,
+        medications=medications,
+        content=content,
+    )
+
+
+@dataclass(frozen=True)
+class CellSummary:
+    """What the matrix shows of one disorder with one compound, besides the pair itself: shared
+    by every cell that reads the same rows."""
+
+    verdict: Verdict
+    overall_certainty: str | None
+    tops: dict[str, Match | None]
+    evidence_level: str
+    has_pairing_evidence: bool
+
+
 @dataclass(frozen=True)
 class MatrixCell:
     """What the matrix shows of one disorder with one compound, as its plan with no profile
@@ -640,11 +986,27 @@ class MatrixCell:
 
     disorder: Disorder
     compound: Compound
-    verdict: Verdict
-    overall_certainty: str | None
-    tops: dict[str, Match | None]
-    evidence_level: str
-    has_pairing_evidence: bool
+    summary: CellSummary
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.summary.verdict
+
+    @property
+    def overall_certainty(self) -> str | None:
+        return self.summary.overall_certainty
+
+    @property
+    def tops(self) -> dict[str, Match | None]:
+        return self.summary.tops
+
+    @property
+    def evidence_level(self) -> str:
+        return self.summary.evidence_level
+
+    @property
+    def has_pairing_evidence(self) -> bool:
+        return self.summary.has_pairing_evidence
 
 
 def summarize(
@@ -656,7 +1018,9 @@ def summarize(
     With no profile factor an item scores what its best row scores, so a phase's top is found
     among rows: the best disorder- or compound-specific row of the phase if there is one (the
     item ``phase_top`` picks holds it), else the phase's best row. Each scope's best row per
-    phase is worked out once and shared by every cell, which keeps a large grid cheap.
+    phase is worked out once and shared by every cell, which keeps a large grid cheap; so is
+    each summary of a disorder with a compound that no row or contraindication names, which
+    reads the same rows as any other compound of its class.
     """
     best: dict[tuple[Scope, bool, str], Match | None] = {}
 
@@ -671,52 +1035,65 @@ def summarize(
             best[key] = min(matches, key=_rank_key, default=None)
         return best[key]
 
+    # A cell's verdict reads the contraindications only.
+    contraindications = _by_scope(
+        s for s in content.safety_statements if s.kind == SafetyKind.CONTRAINDICATION
+    )
+    named = {row.compound_id for row in content.guidance} | {
+        compound_id for _, compound_id in contraindications
+    }
+
+    def summary_of(chain: list[int], compound: Compound) -> CellSummary:
+        scopes = [((None, None), False), ((None, compound.pk), False)]
+        pairing = []
+        for position, disorder_id in enumerate(chain):
+            scopes += [((disorder_id, None), position > 0)]
+            scopes += [((disorder_id, compound.pk), position > 0)]
+            pairing += [
+                row
+                for row in content.rows_in((disorder_id, compound.pk))
+                if row.profile_factor_id is None
+            ]
+        tops = {}
+        for phase in TreatmentPhase.values:
+            found = [
+                match
+                for scope, inherited in scopes
+                if (match := best_of(scope, inherited=inherited, phase=phase)) is not None
+            ]
+            specific = [match for match in found if _is_specific(match)]
+            tops[phase] = min(specific or found, key=_rank_key, default=None)
+        contraindicated = bool(
+            _statements_applying(
+                content.candidates(contraindications, chain, compound.pk),
+                chain,
+                compound,
+                set(),
+                has_pairing=bool(pairing),
+            )
+        )
+        return CellSummary(
+            verdict=Verdict.CONTRAINDICATED
+            if contraindicated
+            else Verdict.PAIRING_EVIDENCE
+            if pairing
+            else Verdict.NO_PAIRING_EVIDENCE,
+            overall_certainty=overall_certainty(row.certainty for row in pairing),
+            tops=tops,
+            evidence_level=strongest_evidence(ref for row in pairing for ref in cited(row)),
+            has_pairing_evidence=bool(pairing),
+        )
+
+    summaries: dict[tuple[int, int | str], CellSummary] = {}
     cells = []
     for disorder in disorders:
         chain = ancestry(disorder.pk, content.parents.get)
         for compound in compounds:
-            scopes = [((None, None), False), ((None, compound.pk), False)]
-            pairing = []
-            for position, disorder_id in enumerate(chain):
-                scopes += [((disorder_id, None), position > 0)]
-                scopes += [((disorder_id, compound.pk), position > 0)]
-                pairing += [
-                    row
-                    for row in content.rows_in((disorder_id, compound.pk))
-                    if row.profile_factor_id is None
-                ]
-            tops = {}
-            for phase in TreatmentPhase.values:
-                found = [
-                    match
-                    for scope, inherited in scopes
-                    if (match := best_of(scope, inherited=inherited, phase=phase)) is not None
-                ]
-                specific = [match for match in found if _is_specific(match)]
-                tops[phase] = min(specific or found, key=_rank_key, default=None)
-            contraindicated = any(
-                statement.kind == SafetyKind.CONTRAINDICATION
-                for statement in _statements_applying(
-                    content, chain, compound, set(), has_pairing=bool(pairing)
-                )
-            )
-            cells.append(
-                MatrixCell(
-                    disorder=disorder,
-                    compound=compound,
-                    verdict=Verdict.CONTRAINDICATED
-                    if contraindicated
-                    else Verdict.PAIRING_EVIDENCE
-                    if pairing
-                    else Verdict.NO_PAIRING_EVIDENCE,
-                    overall_certainty=overall_certainty(row.certainty for row in pairing),
-                    tops=tops,
-                    evidence_level=strongest_evidence(
-                        ref for row in pairing for ref in row.references.all()
-                    ),
-                    has_pairing_evidence=bool(pairing),
-                )
-            )
+            key = (disorder.pk, compound.pk if compound.pk in named else compound.compound_class)
+            summary = summaries.get(key)
+            if summary is None:
+                summary = summaries[key] = summary_of(chain, compound)
+            cells.append(MatrixCell(disorder, compound, summary))
     return cells
 
 
@@ -725,5 +1102,5 @@ def recommendation_matrix(*, disorders: Sequence[Disorder]) -> list[MatrixCell]:
     return summarize(
         disorders=disorders,
         compounds=list(Compound.objects.order_by("name")),
-        content=guidance_content_get(),
+        content=matrix_content_get(disorders),
     )

@@ -1,6 +1,9 @@
 """The recommendation matrix: every disorder with every compound, what is specific and strong."""
 
+from collections.abc import Sequence
+
 from rest_framework import serializers
+from rest_framework.request import Request
 
 from api.serializers.common import (
     CompoundLinkSerializer,
@@ -10,8 +13,9 @@ from api.serializers.common import (
     phase_list,
 )
 from api.serializers.grading import CertaintyField
-from api.serializers.plans import evidence_level_field
-from guidance.recommendations import MatrixCell, Specificity, Verdict
+from api.serializers.plans import DocumentLinks, choice, evidence_level_field
+from disorders.models import Disorder
+from guidance.recommendations import CellSummary, Match, MatrixCell, Specificity, Verdict
 from modalities.models import TreatmentPhase
 
 
@@ -47,29 +51,6 @@ class MatrixCellSerializer(serializers.Serializer):
     has_pairing_evidence = serializers.BooleanField()
 
 
-def _top(match) -> dict | None:
-    if match is None:
-        return None
-    return {
-        "modality": match.guidance.modality,
-        "specificity": match.specificity,
-        "certainty": match.guidance.certainty,
-    }
-
-
-def matrix_cell(cell: MatrixCell) -> dict:
-    """Show one matrix cell."""
-    return {
-        "disorder": cell.disorder,
-        "compound": cell.compound,
-        "verdict": cell.verdict,
-        "overall_certainty": cell.overall_certainty,
-        "phases": phase_list(TreatmentPhase.values, top=lambda phase: _top(cell.tops[phase])),
-        "evidence_level": cell.evidence_level,
-        "has_pairing_evidence": cell.has_pairing_evidence,
-    }
-
-
 class MatrixSerializer(serializers.Serializer):
     """Every disorder with every compound: verdict, certainty and each phase's top approach."""
 
@@ -81,3 +62,78 @@ class MatrixSerializer(serializers.Serializer):
     cells = MatrixCellSerializer(many=True)
     content_version = serializers.CharField()
     disclaimer = serializers.CharField()
+
+
+# --- The matrix document, built by plain functions -----------------------------------------------
+#
+# As for the plan (api/serializers/plans.py): the serializers above declare the matrix for the
+# OpenAPI document; the endpoint builds the same document with plain functions. A page holds one
+# cell per disorder and compound (8,000 at 100 times the content), and cells that share a summary
+# (``CellSummary``) share what they show of it.
+
+
+def _top(match: Match | None, links: DocumentLinks) -> dict | None:
+    if match is None:
+        return None
+    return {
+        "modality": links.link("modality", match.guidance.modality),
+        "specificity": choice(match.specificity),
+        "certainty": match.guidance.certainty or None,
+    }
+
+
+def _summary(summary: CellSummary, links: DocumentLinks) -> dict:
+    """What every cell sharing this summary shows, besides its disorder and compound."""
+    return {
+        "verdict": choice(summary.verdict),
+        "overall_certainty": summary.overall_certainty or None,
+        "phases": phase_list(
+            TreatmentPhase.values, top=lambda phase: _top(summary.tops[phase], links)
+        ),
+        "evidence_level": choice(summary.evidence_level),
+        "has_pairing_evidence": summary.has_pairing_evidence,
+    }
+
+
+def matrix_document(
+    *,
+    count: int,
+    next_page: str | None,
+    previous_page: str | None,
+    disorders: Sequence[Disorder],
+    cells: Sequence[MatrixCell],
+    request: Request | None,
+    content_version: str,
+    disclaimer: str,
+) -> dict:
+    """One page of the matrix as MatrixSerializer declares it: its disorders, the compounds of
+    its cells, and the cells."""
+    links = DocumentLinks(request)
+    summaries: dict[int, dict] = {}
+    shown = []
+    for cell in cells:
+        summary = summaries.get(id(cell.summary))
+        if summary is None:
+            summary = summaries[id(cell.summary)] = _summary(cell.summary, links)
+        shown.append(
+            {
+                "disorder": links.link("disorder", cell.disorder),
+                "compound": links.link("compound", cell.compound),
+                "verdict": summary["verdict"],
+                "overall_certainty": summary["overall_certainty"],
+                "phases": summary["phases"],
+                "evidence_level": summary["evidence_level"],
+                "has_pairing_evidence": summary["has_pairing_evidence"],
+            }
+        )
+    compounds = dict.fromkeys(cell.compound for cell in cells)
+    return {
+        "count": count,
+        "next": next_page,
+        "previous": previous_page,
+        "disorders": [links.link("disorder", disorder) for disorder in disorders],
+        "compounds": [links.link("compound", compound) for compound in compounds],
+        "cells": shown,
+        "content_version": content_version,
+        "disclaimer": disclaimer,
+    }

@@ -1,10 +1,16 @@
 """A recommendation plan: ranked, explained items by phase, with the warnings that apply."""
 
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.reverse import reverse
 
 from api.serializers.common import (
+    CITATION_FIELDS,
     CitationsField,
     CompoundLinkSerializer,
     DisorderLinkSerializer,
@@ -18,12 +24,14 @@ from api.serializers.common import (
     ProvenanceField,
     locator_field,
     phase_list,
+    reference_url,
 )
-from api.serializers.compounds import PlasticitySerializer
+from api.serializers.compounds import PLASTICITY_STATEMENT, PlasticitySerializer
 from api.serializers.grading import CertaintyField
 from api.serializers.medications import RISK_BASIS_HELP, reliability_field
-from content.text import in_sentence
-from evidence.models import EvidenceType
+from compounds.models import Compound
+from content.text import in_sentence, lines
+from evidence.models import EvidenceType, Reference
 from guidance.grading import Direction, Kind
 from guidance.models import GuidanceStrength, Severity
 from guidance.recommendations import (
@@ -38,11 +46,16 @@ from guidance.recommendations import (
     STRENGTH_POINTS,
     WARNING_KINDS,
     CoMedication,
+    Match,
+    Plan,
     PlanWarning,
+    Recommendation,
+    ScoreComponents,
     Specificity,
     Verdict,
+    cited,
 )
-from medications.models import InteractionEffect, InteractionRisk
+from medications.models import Interaction, InteractionEffect, InteractionRisk
 from modalities.models import TreatmentPhase
 
 # What a plan's (and a matrix cell's) evidence level can be: the strongest evidence type behind
@@ -249,18 +262,22 @@ class CoMedicationSerializer(serializers.Serializer):
     message = serializers.SerializerMethodField(help_text="What to show a clinician, in words.")
 
     def get_message(self, item: CoMedication) -> str:
-        compound = self.context["plan_compound"]
-        name = in_sentence(item.medication_class.name)
-        if item.recorded:
-            count = len(item.interactions)
-            return (
-                f"{count} interaction{'s' if count > 1 else ''} of {compound.name} with {name} "
-                "recorded; see the plan's contraindications and warnings."
-            )
+        return co_medication_message(item, self.context["plan_compound"])
+
+
+def co_medication_message(item: CoMedication, compound: Compound) -> str:
+    """What to show a clinician of one medication class the request named, in words."""
+    name = in_sentence(item.medication_class.name)
+    if item.recorded:
+        count = len(item.interactions)
         return (
-            f"No interaction of {compound.name} with {name} is recorded in this service's "
-            "sources. That is not a statement that the combination is safe."
+            f"{count} interaction{'s' if count > 1 else ''} of {compound.name} with {name} "
+            "recorded; see the plan's contraindications and warnings."
         )
+    return (
+        f"No interaction of {compound.name} with {name} is recorded in this service's "
+        "sources. That is not a statement that the combination is safe."
+    )
 
 
 class ScoreMaxSerializer(ScoreComponentsSerializer):
@@ -346,3 +363,245 @@ class PlanSerializer(serializers.Serializer):
 
     def get_disclaimer(self, plan) -> str:
         return self.context["disclaimer"]
+
+
+# --- The plan document, built by plain functions -------------------------------------------------
+#
+# The serializers above declare the plan for the OpenAPI document; the endpoint builds the same
+# document with the plain functions below. DRF's fields cost far more than the plan itself (a
+# deep copy of every nested serializer's fields per item, and a lookup per attribute), so a plan
+# of ~30 cited items took several milliseconds to serialize. tests/api/test_plan_documents.py
+# holds both to the same bytes for every disorder with every compound.
+
+# The characters reverse() leaves unquoted in a URL's path, as in common.reference_url.
+URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
+# The one DateTimeField the documents format their times with, as the serializers do.
+_DATETIME = serializers.DateTimeField()
+
+
+def choice(value) -> str | None:
+    """A value of a vocabulary as a ChoiceField shows it: the plain string ('' and None kept)."""
+    return value if value in ("", None) else str(value)
+
+
+class DocumentLinks:
+    """The links and citations of one response document, each made once per request.
+
+    A row's URL is its resource's list URL (reversed once per resource) followed by its slug, as
+    the router's detail route is; a link (``{slug, name, url}``) or a citation shown many times
+    is one dict, shown as LinkSerializer and CitationsField show it.
+    """
+
+    def __init__(self, request: Request | None):
+        self.request = request
+        self._prefixes: dict[str, str] = {}
+        self._urls: dict[tuple[str, str], str] = {}
+        self._links: dict[tuple[str, str], dict] = {}
+        self._citations: dict[int, dict] = {}
+
+    def prefix(self, basename: str) -> str:
+        """The URL of a resource's list, by its basename (``disorder`` ...)."""
+        found = self._prefixes.get(basename)
+        if found is None:
+            found = self._prefixes[basename] = reverse(f"{basename}-list", request=self.request)
+        return found
+
+    def url(self, basename: str, slug: str) -> str:
+        """The URL of a row's detail, by its resource's basename and its slug."""
+        key = (basename, slug)
+        found = self._urls.get(key)
+        if found is None:
+            found = self._urls[key] = f"{self.prefix(basename)}{quote(slug, safe=URL_SAFE)}/"
+        return found
+
+    def link(self, basename: str, row) -> dict:
+        """A row as every response links to it: its slug, name and URL."""
+        key = (basename, row.slug)
+        found = self._links.get(key)
+        if found is None:
+            found = self._links[key] = {
+                "slug": row.slug,
+                "name": row.name,
+                "url": self.url(basename, row.slug),
+            }
+        return found
+
+    def optional_link(self, basename: str, row) -> dict | None:
+        return None if row is None else self.link(basename, row)
+
+    def citations(self, references: Iterable[Reference]) -> list[dict]:
+        """References as a statement cites them (``CITATION_FIELDS``)."""
+        shown = []
+        for reference in references:
+            entry = self._citations.get(reference.pk)
+            if entry is None:
+                entry = self._citations[reference.pk] = {
+                    name: reference_url(self.prefix("reference"), reference)
+                    if name == "url"
+                    else getattr(reference, name)
+                    for name in CITATION_FIELDS
+                }
+            shown.append(entry)
+        return shown
+
+
+def _components(components: ScoreComponents) -> dict:
+    return {
+        "specificity": components.specificity,
+        "profile_factor": components.profile,
+        "strength": components.strength,
+        "evidence": components.evidence,
+    }
+
+
+def _supporting(match: Match, links: DocumentLinks) -> dict:
+    row = match.guidance
+    return {
+        "slug": row.slug,
+        "name": row.name,
+        "url": links.url("guidance", row.slug),
+        "specificity": choice(match.specificity),
+        "scope": {
+            "disorder": links.optional_link("disorder", row.disorder),
+            "compound": links.optional_link("compound", row.compound),
+            "profile_factor": links.optional_link("profilefactor", row.profile_factor),
+        },
+        "rationale": row.rationale,
+        "references": links.citations(cited(row)),
+        "provenance": choice(row.provenance) or None,
+        "locator": lines(row.locator or ""),
+        "kind": choice(row.kind),
+        "certainty": row.certainty or None,
+    }
+
+
+def recommendation_item(item: Recommendation, links: DocumentLinks) -> dict:
+    """One item of a plan, as RecommendationItemSerializer declares it."""
+    lead = item.lead
+    row = lead.guidance
+    return {
+        "modality": links.link("modality", item.modality),
+        "phase": choice(item.phase),
+        "score": item.score,
+        "score_components": _components(item.components),
+        "specificity": choice(lead.specificity),
+        "inherited_from": links.optional_link("disorder", lead.inherited_from),
+        "leading_guidance": links.link("guidance", row),
+        "strength": choice(row.strength),
+        "published_at": _DATETIME.to_representation(row.published_at),
+        "rationale": row.rationale,
+        "references": links.citations(cited(row)),
+        "provenance": choice(row.provenance) or None,
+        "locator": lines(row.locator or ""),
+        "kind": choice(row.kind),
+        "direction": choice(row.direction),
+        "certainty": row.certainty or None,
+        "certainty_rationale": row.certainty_rationale or None,
+        "supporting": [_supporting(match, links) for match in item.supporting],
+    }
+
+
+def _interaction(interaction: Interaction, links: DocumentLinks) -> dict:
+    return {
+        "slug": interaction.slug,
+        "url": links.url("interaction", interaction.slug),
+        "medication_class": links.link("medicationclass", interaction.medication_class),
+        "effect": choice(interaction.effect),
+        "risk": choice(interaction.risk),
+        "reliability": choice(interaction.reliability) or None,
+        "risk_basis": interaction.risk_basis,
+        "management": interaction.management or None,
+    }
+
+
+def plan_warning(warning: PlanWarning, links: DocumentLinks) -> dict:
+    """A contraindication or warning of a plan, as WarningSerializer declares it."""
+    if warning.kind == CONTENT_GAP:
+        url = None
+    else:
+        basename = "interaction" if warning.kind == INTERACTION else "safetystatement"
+        url = links.url(basename, warning.code)
+    return {
+        "slug": warning.code,
+        "url": url,
+        "kind": choice(warning.kind),
+        "severity": choice(warning.severity),
+        "title": warning.title,
+        "message": warning.message,
+        "references": links.citations(warning.references),
+        "provenance": choice(warning.provenance) or None,
+        "locator": lines(warning.locator or ""),
+        "interaction": None
+        if warning.interaction is None
+        else _interaction(warning.interaction, links),
+    }
+
+
+def _co_medication(item: CoMedication, compound: Compound, links: DocumentLinks) -> dict:
+    return {
+        "medication_class": links.link("medicationclass", item.medication_class),
+        "interactions_recorded": item.recorded,
+        "interactions": [links.link("interaction", row) for row in item.interactions],
+        "message": co_medication_message(item, compound),
+    }
+
+
+def _plasticity(compound: Compound, links: DocumentLinks) -> dict:
+    """What PlasticitySerializer shows of the compound."""
+    text = getattr(compound, PLASTICITY_STATEMENT.text)
+    return {
+        "onset_hours": {
+            "min": compound.plasticity_onset_min_hours,
+            "max": compound.plasticity_onset_max_hours,
+        }
+        if compound.has_plasticity_onset
+        else None,
+        "window_duration_hours": compound.plasticity_window_duration_hours,
+        "window_duration_note": compound.plasticity_window_duration_note or None,
+        "statement": {
+            "text": text,
+            "references": links.citations(getattr(compound, PLASTICITY_STATEMENT.references).all()),
+            "provenance": choice(getattr(compound, PLASTICITY_STATEMENT.provenance)) or None,
+            "locator": lines(getattr(compound, PLASTICITY_STATEMENT.locator) or ""),
+        }
+        if text
+        else None,
+    }
+
+
+def plan_document(
+    plan: Plan, *, request: Request | None, content_version: str, disclaimer: str
+) -> dict:
+    """The plan as PlanSerializer declares it, built from the plan alone: each item is made once
+    and shown both in its phase and in ``recommendations``."""
+    links = DocumentLinks(request)
+    items = {id(item): recommendation_item(item, links) for item in plan.recommendations}
+
+    def top(phase: str) -> dict | None:
+        found = plan.tops.get(phase)
+        return None if found is None else items[id(found)]
+
+    return {
+        "verdict": choice(plan.verdict),
+        "overall_certainty": plan.overall_certainty or None,
+        "contraindications": [plan_warning(w, links) for w in plan.contraindications],
+        "warnings": [plan_warning(w, links) for w in plan.warnings],
+        "disclaimer": disclaimer,
+        "disorder": links.link("disorder", plan.disorder),
+        "compound": links.link("compound", plan.compound),
+        "profile_factors": [links.link("profilefactor", factor) for factor in plan.profile],
+        "co_medications": [
+            _co_medication(item, plan.compound, links) for item in plan.co_medications
+        ],
+        "plasticity": _plasticity(plan.compound, links),
+        "score_max": {**_components(SCORE_MAX), "total": SCORE_MAX.total},
+        "phases": phase_list(
+            TreatmentPhase.values,
+            top=top,
+            items=lambda phase: [items[id(item)] for item in plan.phases[phase]],
+        ),
+        "recommendations": list(items.values()),
+        "evidence_level": choice(plan.evidence_level),
+        "has_pairing_evidence": plan.has_pairing_evidence,
+        "content_version": content_version,
+    }

@@ -7,8 +7,8 @@ from rest_framework.views import APIView
 
 from api.pagination import PageNumberPagination, page_parameters
 from api.params import StrictQueryMixin
-from api.serializers.matrix import MatrixSerializer, matrix_cell
-from api.serializers.plans import PlanSerializer
+from api.serializers.matrix import MatrixSerializer, matrix_document
+from api.serializers.plans import PlanSerializer, plan_document
 from api.serializers.recommendation_query import (
     MAX_MEDICATIONS,
     MAX_PROFILE_FACTORS,
@@ -18,7 +18,7 @@ from api.views.base import current_version
 from content.codes import COMPOUND_SYSTEMS, DISORDER_SYSTEMS, token_pattern
 from content.notices import DISCLAIMER
 from disorders.models import Disorder
-from guidance.recommendations import recommendation_matrix, recommendation_plan
+from guidance.recommendations import lean_recommendation_plan, recommendation_matrix
 
 
 def slug_list_parameter(name: str, max_items: int, description: str) -> OpenApiParameter:
@@ -103,13 +103,15 @@ class RecommendationView(StrictQueryMixin, APIView):
     def get(self, request: Request) -> Response:
         query = RecommendationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        plan = recommendation_plan(**query.validated_data)
-        context = {
-            "request": request,
-            "content_version": current_version(request),
-            "disclaimer": DISCLAIMER,
-        }
-        return Response(PlanSerializer(plan, context=context).data)
+        plan = lean_recommendation_plan(**query.validated_data)
+        return Response(
+            plan_document(
+                plan,
+                request=request,
+                content_version=current_version(request),
+                disclaimer=DISCLAIMER,
+            )
+        )
 
 
 class RecommendationMatrixView(StrictQueryMixin, APIView):
@@ -133,15 +135,15 @@ class RecommendationMatrixView(StrictQueryMixin, APIView):
         disorders = paginator.paginate_queryset(
             Disorder.objects.order_by("name", "pk"), request, view=self
         )
-        cells = recommendation_matrix(disorders=disorders)
-        data = {
-            "count": paginator.page.paginator.count,
-            "next": paginator.get_next_link(),
-            "previous": paginator.get_previous_link(),
-            "disorders": disorders,
-            "compounds": list(dict.fromkeys(cell.compound for cell in cells)),
-            "cells": [matrix_cell(cell) for cell in cells],
-            "content_version": current_version(request),
-            "disclaimer": DISCLAIMER,
-        }
-        return Response(MatrixSerializer(data, context={"request": request}).data)
+        return Response(
+            matrix_document(
+                count=paginator.page.paginator.count,
+                next_page=paginator.get_next_link(),
+                previous_page=paginator.get_previous_link(),
+                disorders=disorders,
+                cells=recommendation_matrix(disorders=disorders),
+                request=request,
+                content_version=current_version(request),
+                disclaimer=DISCLAIMER,
+            )
+        )
