@@ -5,11 +5,24 @@ import json
 import sys
 
 import pytest
+from django.core import signals
+from django.db import close_old_connections
 
 from bench import BASELINE_PATH
 from bench.wsgi import application
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_s_connection():
+    """Like Django's test client: a WSGI call must not close the test's database connection at
+    the end of each request (on PostgreSQL the rest of the test would find it closed)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def call(path: str) -> tuple[str, dict[str, str], bytes]:
