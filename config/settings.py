@@ -108,6 +108,8 @@ INSTALLED_APPS = [
 # Permissions-Policy) are added inside it, so they are stored with the answer and replayed with
 # it instead of being built again for every request.
 MIDDLEWARE = [
+    # Outermost: the policy headers on the answers made above the cache (see there).
+    "infra.middleware.PolicyHeadersMiddleware",
     "infra.middleware.HeadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

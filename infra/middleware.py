@@ -3,8 +3,11 @@ HEAD answered without a body."""
 
 import json
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django_permissions_policy import PermissionsPolicyMiddleware
 
 from infra.errors import (
     DEFAULT_DETAILS,
@@ -38,6 +41,33 @@ class HeadMiddleware:
                 response.streaming_content = []
             else:
                 response.content = b""
+        return response
+
+
+class PolicyHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response, from the same two
+    libraries and settings.
+
+    Their own middleware runs inside the response cache, so a rendered answer's policy (a docs
+    page's nonce included) is stored with it and a cached answer does not build it again. The
+    responses answered above the cache never reach them: static files, HTTPS redirects, CORS
+    preflights, the bounds' 400s and the throttles' 429s (the login one is an HTML page). This
+    outermost layer gives those the settings' policy, through the libraries' own code (so
+    ``csp_exempt`` and django-csp's DEBUG exemptions still hold); a response that already has a
+    header keeps it, so the warm path costs two header look-ups.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csp = CSPMiddleware(get_response)
+        self.permissions = PermissionsPolicyMiddleware(get_response)
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if CSP_HEADER not in response:
+            self.csp.process_response(request, response)
+        if "Permissions-Policy" not in response and self.permissions.permissions_policy:
+            response["Permissions-Policy"] = self.permissions.permissions_policy
         return response
 
 

@@ -1,12 +1,14 @@
 """The editors' door: failed logins lock out per account and per address (django-axes), the lock
-is visible and clearable in admin; every page carries a Content-Security-Policy and a
-Permissions-Policy, and the pages that need inline scripts still work under it."""
+is visible and clearable in admin; every response carries a Content-Security-Policy and a
+Permissions-Policy (those answered above the response cache too), and the pages that need
+inline scripts still work under it."""
 
 import re
 
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -150,3 +152,57 @@ def test_login_attempts_past_the_address_s_rate_are_refused_before_any_work(clie
     # Another address is not affected, and the API is not throttled by logins.
     assert login(Client(), "someone", "wrong", address="192.0.2.201").status_code == 200
     assert client.get("/api/v1/", REMOTE_ADDR="192.0.2.200").status_code == 200
+
+
+def answered_above_the_cache(name: str, settings) -> HttpResponse:
+    """A response that no view and no inner middleware made: each is answered by a layer above
+    the response cache (where django-csp and django-permissions-policy run)."""
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.org"]
+    settings.LOGIN_THROTTLE = (1, 60)
+    if name == "https redirect":
+        settings.SECURE_SSL_REDIRECT = True
+        response = Client().get("/api/v1/compounds/")
+        assert response.status_code == 301
+    elif name == "cors preflight":
+        response = Client().options(
+            "/api/v1/compounds/",
+            HTTP_ORIGIN="https://app.example.org",
+            HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        )
+        assert response.status_code == 200
+        assert response["Access-Control-Allow-Origin"] == "https://app.example.org"
+    elif name == "query string too long":
+        query = "search=" + "a" * settings.API_MAX_QUERY_STRING
+        response = Client().get(f"/api/v1/compounds/?{query}")
+        assert response.status_code == 400
+    elif name == "login throttle":
+        client = Client()
+        login(client, "someone", "wrong", address="192.0.2.210")
+        response = login(client, "someone", "wrong", address="192.0.2.210")
+        assert response.status_code == 429
+        assert "Too many login attempts" in response.content.decode()
+    elif name == "static file":
+        response = Client().get("/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js")
+        assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "https redirect",
+        "cors preflight",
+        "query string too long",
+        "login throttle",
+        "static file",
+    ],
+)
+def test_answers_made_above_the_cache_carry_both_policies_too(name, settings):
+    response = answered_above_the_cache(name, settings)
+    directives = policy(response)
+    assert directives["default-src"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert not any("nonce-" in source for source in directives["script-src"])
+    header = response["Permissions-Policy"]
+    features = dict(part.strip().split("=", 1) for part in header.split(","))
+    assert features["camera"] == "()"
