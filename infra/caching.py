@@ -79,6 +79,10 @@ GZIP_LEVEL = 9
 # long others wait for its answer before rendering it themselves.
 FILL_LOCK_SECONDS = 30
 FILL_WAIT_SECONDS = 3.0
+# What a stored answer holds (its headers, their order of layers), part of every key and ETag
+# with the release: change it when that changes without a new release, so answers stored by the
+# previous code (without the policy headers, say) are never replayed by the new.
+CACHE_FORMAT = 2
 # An Accept-Encoding qvalue (RFC 9110 12.4.2): 0 to 1 with at most three decimals.
 QVALUE = re.compile(r"\A(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)\Z")
 
@@ -112,15 +116,17 @@ def negotiated_media_type(
     return _negotiate(view_class, accept, format_parameter, match.kwargs.get("format"))
 
 
-# Requests whose identity each process remembers. A flood of unique URLs only evicts: every key
-# part is bounded (the query string by API_MAX_QUERY_STRING, headers by gunicorn's field limit).
+# Requests whose identity each process remembers (a flood of unique URLs only evicts), and the
+# longest request it remembers: host, path, query and Accept together. Real clients send short
+# ones; a longer request is worked out every time, so the memo holds at most about 2 MB per
+# worker (a path can be 4 KB and an Accept 8 KB: 1,024 of those would pin tens of megabytes).
 IDENTITIES_REMEMBERED = 1024
+IDENTITY_REMEMBERED_CHARS = 1024
 
 
-@functools.lru_cache(maxsize=IDENTITIES_REMEMBERED)
 def request_identity(
     urlconf: str,
-    release: str,
+    stamp: str,
     scheme: str,
     host: str,
     path: str,
@@ -128,23 +134,45 @@ def request_identity(
     query_string: str,
     accept: str,
 ) -> str | None:
-    """What an API request's answer depends on, worked out once per distinct request: the digest
-    that names the answer in keys and ETags, of the release, scheme, host, path, canonical query
-    and the media type the view will serve; None when the request will not get a cacheable answer
+    """What an API request's answer depends on: the digest that names the answer in keys and
+    ETags, of the release and cache format (``stamp``), scheme, host, path, canonical query and
+    the media type the view will serve; None when the request will not get a cacheable answer
     (no DRF view at the path, or an Accept it cannot satisfy).
 
-    A pure function of its arguments, so remembered: a repeated request skips URL resolution,
-    content negotiation, query parsing and hashing (together most of a warm answer's cost).
+    A pure function of its arguments, so remembered for short requests: a repeated request skips
+    URL resolution, content negotiation, query parsing and hashing (together most of a warm
+    answer's cost).
     """
+    arguments = (urlconf, stamp, scheme, host, path, path_info, query_string, accept)
+    length = len(host) + len(path) + len(path_info) + len(query_string) + len(accept)
+    if length > IDENTITY_REMEMBERED_CHARS:
+        return _request_identity(*arguments)
+    return _remembered_identity(*arguments)
+
+
+def _request_identity(
+    urlconf: str,
+    stamp: str,
+    scheme: str,
+    host: str,
+    path: str,
+    path_info: str,
+    query_string: str,
+    accept: str,
+) -> str | None:
     media_type = negotiated_media_type(urlconf, path_info, query_string, accept)
     if media_type is None:
         return None
-    request_id = "\n".join([release, scheme, host, path, canonical_query(query_string), media_type])
-    digest = hashlib.sha256(request_id.encode("utf-8", "surrogateescape")).hexdigest()
-    return digest
+    request_id = "\n".join([stamp, scheme, host, path, canonical_query(query_string), media_type])
+    return hashlib.sha256(request_id.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-@functools.lru_cache(maxsize=1024)  # bounded: a flood of unique Accept values only evicts
+_remembered_identity = functools.lru_cache(maxsize=IDENTITIES_REMEMBERED)(_request_identity)
+
+
+# Clients send few distinct Accept values; bounded, so a flood of unique ones only evicts (each
+# can be 8 KB: 256 of them are 2 MB at most).
+@functools.lru_cache(maxsize=256)
 def _negotiate(
     view_class: type, accept: str, format_parameter: str | None, format_suffix: str | None
 ) -> str | None:
@@ -386,7 +414,7 @@ def clear_local_answers() -> None:
     """Forget every answer this process holds (tests start from nothing)."""
     global _local, _budget
     _local = _budget = None
-    request_identity.cache_clear()
+    _remembered_identity.cache_clear()
 
 
 class ApiCacheMiddleware:
@@ -410,9 +438,10 @@ class ApiCacheMiddleware:
                 raise
             return response
 
+        stamp = f"{settings.RELEASE}/{CACHE_FORMAT}"
         digest = request_identity(
             getattr(request, "urlconf", None) or settings.ROOT_URLCONF,
-            settings.RELEASE,
+            stamp,
             request.scheme,
             host,
             request.path,
@@ -432,7 +461,7 @@ class ApiCacheMiddleware:
         if if_none_match and none_match(if_none_match, etag, any_is_enough=False):
             return validators.not_modified()
 
-        key = f"api-response:{settings.RELEASE}:{token}:{digest}"
+        key = f"api-response:{stamp}:{token}:{digest}"
         request.content_version = token
         keep = variant_budget().admit(token, request.path, digest)
         response, stored = self._answer(request, key, coding, keep=keep)

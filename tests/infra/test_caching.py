@@ -205,12 +205,46 @@ def test_a_remembered_request_identity_is_never_another_request_s(client, first,
         assert response["ETag"] != client.get(URL)["ETag"]
 
 
+def test_long_requests_are_answered_but_not_remembered(client):
+    """A flood of long unique requests (a 4 KB Accept each, or a long unknown path) cannot pin
+    memory in the remembered identities; each is still negotiated and answered correctly."""
+    client.get(URL)
+    remembered = caching._remembered_identity.cache_info().currsize
+    plain = client.get(URL)
+    for number in range(20):
+        accept = ", ".join(f"application/x-{number}-{n}-{'a' * 60}; q=0.1" for n in range(40))
+        response = client.get(URL, HTTP_ACCEPT=f"{accept}, application/json")
+        assert response.status_code == 200
+        assert response.content == plain.content
+        assert response["ETag"] == plain["ETag"]  # the same request, negotiated to JSON
+        assert client.get(URL, HTTP_ACCEPT=accept).status_code == 406
+        assert client.get(f"/api/v1/{'x' * 2000}{number}/").status_code == 404
+    assert caching._remembered_identity.cache_info().currsize == remembered
+
+
 def test_the_release_is_part_of_the_etag(client, settings):
     before = client.get(URL)["ETag"]
     settings.RELEASE = "another-release"
     after = client.get(URL)
     assert after["ETag"] != before
     assert client.get(URL, HTTP_IF_NONE_MATCH=before).status_code == 200
+
+
+def test_answers_stored_in_another_cache_format_are_never_replayed(client, monkeypatch):
+    """A deploy that changes what a stored answer holds without a new release (the policy
+    headers moved inside the cache) bumps CACHE_FORMAT: the old answers are neither replayed
+    nor confirmed by their ETag."""
+    first = client.get(URL)
+    answers = local_answers().entries
+    old = b'{"stored": "by the previous code"}'
+    for key, (_, headers) in list(answers.items()):
+        answers[key] = (old, headers)
+    assert client.get(URL).content == old  # what the previous format's answer would replay
+    monkeypatch.setattr(caching, "CACHE_FORMAT", caching.CACHE_FORMAT + 1)
+    after = client.get(URL)
+    assert after.content == first.content
+    assert after["ETag"] != first["ETag"]
+    assert client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
 def test_the_shared_version_is_the_one_the_database_holds_at_commit(redis_cache):
