@@ -25,6 +25,7 @@ import functools
 import gzip
 import hashlib
 import logging
+import os
 import re
 import threading
 import time
@@ -516,8 +517,9 @@ class ApiCacheMiddleware:
         answer when it was rendered here; None when it came from another renderer."""
         lock = f"{key}:filling"
         shared = keep and settings.API_CACHE
-        leader = not shared or _cache_call(cache.add, lock, 1, FILL_LOCK_SECONDS) is not False
-        if not leader:
+        owner = os.urandom(8).hex()
+        taken = _cache_call(cache.add, lock, owner, FILL_LOCK_SECONDS) if shared else None
+        if taken is False:  # another renderer holds it (None: no cache to hold it, render)
             stored = self._await_fill(key, lock)
             if stored is not None:
                 return None, stored
@@ -537,7 +539,9 @@ class ApiCacheMiddleware:
                 self._keep(key, identity)
             return response, identity
         finally:
-            if leader and shared:
+            # Let go only of this request's own lock: one that outlived FILL_LOCK_SECONDS may
+            # be the next renderer's by now.
+            if taken is True and _cache_call(cache.get, lock) == owner:
                 _cache_call(cache.delete, lock)
 
     def _await_fill(self, key: str, lock: str) -> Stored | None:

@@ -606,10 +606,50 @@ def test_waiters_render_for_themselves_at_once_when_the_renderer_answers_an_erro
 
 
 def test_nobody_waits_while_the_cache_cannot_hold_the_lock(version_in_memory, monkeypatch):
-    """A cache outage answers ``add`` with None (infra.redis_cache): every request renders."""
-    monkeypatch.setattr(type(caches["default"]), "add", lambda *args, **kwargs: None)
+    """A cache outage answers ``add`` with None (infra.redis_cache): every request renders, and
+    none deletes a lock it never took."""
+    backend = type(caches["default"])
+    monkeypatch.setattr(backend, "add", lambda *args, **kwargs: None)
+    deleted = []
+    monkeypatch.setattr(backend, "delete", lambda self, key, *a: deleted.append(key) or None)
     view = SlowView(delay=0.2)
     responses, elapsed = ask_at_once(view, 4)
     assert view.calls == 4
     assert {r.status_code for r in responses} == {200}
     assert elapsed < 4 * 0.2
+    assert not [key for key in deleted if key.endswith(":filling")]
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["embedded", "redis"])
+def test_a_renderer_that_outlived_its_lock_leaves_the_next_renderer_s_alone(
+    request, shared, version_in_memory, monkeypatch
+):
+    """A render longer than FILL_LOCK_SECONDS loses its lock, and the next request takes it and
+    renders; when the first finishes, the second's lock must still hold, or every request after
+    it renders too."""
+    cache = request.getfixturevalue("redis_cache") if shared else caches["default"]
+    locks = []
+    real_add = type(cache).add
+
+    def add(self, key, *args, **kwargs):
+        taken = real_add(self, key, *args, **kwargs)
+        if key.endswith(":filling") and taken:
+            locks.append(key)
+        return taken
+
+    monkeypatch.setattr(type(cache), "add", add)
+    middleware = caching.ApiCacheMiddleware(SlowView(delay=0.6))
+    first = threading.Thread(target=middleware, args=(RequestFactory().get(URL),))
+    second = threading.Thread(target=middleware, args=(RequestFactory().get(URL),))
+    first.start()
+    while not locks:
+        time.sleep(0.01)
+    cache.delete(locks[0])  # as if the first render had outlived FILL_LOCK_SECONDS
+    second.start()
+    while len(locks) < 2:
+        time.sleep(0.01)
+    first.join()
+    assert middleware.get_response.calls == 2
+    assert cache.get(locks[-1]) is not None  # the second renderer's, still rendering
+    second.join()
+    assert cache.get(locks[-1]) is None
