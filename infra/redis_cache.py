@@ -166,6 +166,13 @@ class RedisBreaker:
             return None
         return self._epoch
 
+    def after_fork(self) -> None:
+        """New locks in a forked child: a parent's thread may have held one at the fork (the
+        breaker's own lock during a trial call), and it did not come along to release it."""
+        self._trip_lock = threading.Lock()
+        self._epoch_lock = threading.Lock()
+        self.breaker._lock = threading.RLock()  # pybreaker's, held for a whole half-open call
+
     def reset(self) -> None:
         """A closed breaker and a new epoch, without logging (tests start from nothing)."""
         self.breaker = self._new_breaker()
@@ -552,10 +559,11 @@ def stop_subscriber() -> None:
 
 
 def _after_fork_in_child() -> None:
-    # The parent's lock may have been held by one of its threads at the fork; none of them is
-    # here to release it. (The subscriber recorded is replaced on the child's first subscribe.)
+    # The parent's locks may have been held by its threads at the fork; none of them is here to
+    # release them. (The subscriber recorded is replaced on the child's first subscribe.)
     global _subscriber_lock
     _subscriber_lock = threading.Lock()
+    BREAKER.after_fork()
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import pickle
+import select
 import signal
 import socket
 import subprocess
@@ -397,3 +398,43 @@ def test_an_older_token_never_overwrites_a_newer_one(
     assert shared_cache.get(CACHE_KEY) == newer
     assert versioning._publish(older.token, older.changed_at, committed=False) is False
     assert shared_cache.get(CACHE_KEY) == newer
+
+
+def test_a_forked_worker_gets_breaker_locks_nobody_holds():
+    """gunicorn forks workers from a master whose threads may hold the breaker's locks at that
+    moment (a trial call holds pybreaker's for a whole Redis round trip); the child must not
+    inherit them held, or its first outage would hang the worker."""
+    breaker = redis_cache.BREAKER
+    held = [breaker._trip_lock, breaker._epoch_lock, breaker.breaker._lock]
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with contextlib.ExitStack() as stack:
+            for lock in held:
+                stack.enter_context(lock)
+            taken.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    taken.wait(5)
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report, and never return into pytest
+        try:
+            child = redis_cache.BREAKER
+            locks = [child._trip_lock, child._epoch_lock, child.breaker._lock]
+            free = all(lock.acquire(timeout=1) for lock in locks)
+            os.write(writing, b"ok" if free else b"no")
+        finally:
+            os._exit(0)
+    os.close(writing)
+    try:
+        ready, _, _ = select.select([reading], [], [], 10)
+        answer = os.read(reading, 16) if ready else b"timeout"
+    finally:
+        os.close(reading)
+        os.waitpid(pid, 0)
+        release.set()
+        holder.join()
+    assert answer == b"ok"
