@@ -638,7 +638,15 @@ def test_a_renderer_that_outlived_its_lock_leaves_the_next_renderer_s_alone(
         return taken
 
     monkeypatch.setattr(type(cache), "add", add)
-    middleware = caching.ApiCacheMiddleware(SlowView(delay=0.6))
+    releases = [threading.Event(), threading.Event()]
+    entered = []
+
+    def view(request):  # each render waits until the test lets it finish
+        entered.append(request)
+        releases[len(entered) - 1].wait(10)
+        return HttpResponse(b'{"call": 1}', content_type="application/json")
+
+    middleware = caching.ApiCacheMiddleware(view)
     first = threading.Thread(target=middleware, args=(RequestFactory().get(URL),))
     second = threading.Thread(target=middleware, args=(RequestFactory().get(URL),))
     first.start()
@@ -646,10 +654,12 @@ def test_a_renderer_that_outlived_its_lock_leaves_the_next_renderer_s_alone(
         time.sleep(0.01)
     cache.delete(locks[0])  # as if the first render had outlived FILL_LOCK_SECONDS
     second.start()
-    while len(locks) < 2:
+    while len(entered) < 2:
         time.sleep(0.01)
-    first.join()
-    assert middleware.get_response.calls == 2
+    releases[0].set()
+    first.join(10)
+    assert len(locks) == 2  # the second took the lock and renders
     assert cache.get(locks[-1]) is not None  # the second renderer's, still rendering
-    second.join()
+    releases[1].set()
+    second.join(10)
     assert cache.get(locks[-1]) is None
