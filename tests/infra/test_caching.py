@@ -19,6 +19,7 @@ from guidance.models import Guidance
 from infra import caching
 from infra.caching import clear_local_answers, local_answers
 from tests.admin_forms import guidance_form
+from tests.concurrency import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -650,12 +651,10 @@ def test_a_renderer_that_outlived_its_lock_leaves_the_next_renderer_s_alone(
     first = threading.Thread(target=middleware, args=(RequestFactory().get(URL),))
     second = threading.Thread(target=middleware, args=(RequestFactory().get(URL),))
     first.start()
-    while not locks:
-        time.sleep(0.01)
+    wait_until(lambda: locks, "the first render to take the lock")
     cache.delete(locks[0])  # as if the first render had outlived FILL_LOCK_SECONDS
     second.start()
-    while len(entered) < 2:
-        time.sleep(0.01)
+    wait_until(lambda: len(entered) == 2, "the second render to start")
     releases[0].set()
     first.join(10)
     assert len(locks) == 2  # the second took the lock and renders

@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import pickle
-import select
 import signal
 import socket
 import subprocess
@@ -29,6 +28,7 @@ from content.versioning import CACHE_KEY, content_version_get
 from guidance.models import Guidance
 from infra import redis_cache
 from infra.caching import clear_local_answers
+from tests.concurrency import in_a_forked_child
 
 pytestmark = pytest.mark.django_db
 
@@ -418,23 +418,15 @@ def test_a_forked_worker_gets_breaker_locks_nobody_holds():
     holder = threading.Thread(target=hold)
     holder.start()
     taken.wait(5)
-    reading, writing = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: report, and never return into pytest
-        try:
-            child = redis_cache.BREAKER
-            locks = [child._trip_lock, child._epoch_lock, child.breaker._lock]
-            free = all(lock.acquire(timeout=1) for lock in locks)
-            os.write(writing, b"ok" if free else b"no")
-        finally:
-            os._exit(0)
-    os.close(writing)
+
+    def free_in_the_child() -> bool:
+        child = redis_cache.BREAKER
+        locks = [child._trip_lock, child._epoch_lock, child.breaker._lock]
+        return all(lock.acquire(timeout=1) for lock in locks)
+
     try:
-        ready, _, _ = select.select([reading], [], [], 10)
-        answer = os.read(reading, 16) if ready else b"timeout"
+        answer = in_a_forked_child(free_in_the_child)
     finally:
-        os.close(reading)
-        os.waitpid(pid, 0)
         release.set()
         holder.join()
-    assert answer == b"ok"
+    assert answer == "ok"

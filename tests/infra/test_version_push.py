@@ -8,7 +8,6 @@ clock that the tests move by less: so a token this process stops serving was for
 """
 
 import os
-import select
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from django.core.cache import caches
 from content import versioning
 from content.models import ContentVersion
 from infra import redis_cache
+from tests.concurrency import in_a_forked_child, wait_until
 from tests.infra import test_redis_resilience as resilience
 from tests.infra.test_redis_resilience import ROOT, breaker_lines, edit, tracebacks
 
@@ -56,16 +56,6 @@ def pushed_cache(settings, redis_server, production_cache, clock):
     yield cache
     redis_cache.reset()
     cache.close()
-
-
-def wait_until(condition, what: str, timeout: float = 5.0) -> float:
-    """Seconds until ``condition()`` held; fails after ``timeout``."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            pytest.fail(f"waited {timeout} s for {what}")
-        time.sleep(0.002)
-    return time.monotonic() - started
 
 
 def forgotten_since(number: int):
@@ -249,33 +239,22 @@ def test_a_forked_worker_starts_its_own_subscriber(pushed_cache, redis_server):
     channel = pushed_cache.channel(versioning.CHANNEL)
     admin = redis_server.client()
     assert admin.pubsub_numsub(channel) == [(channel.encode(), 1)]
-    reading, writing = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: report, and never return into pytest
-        try:
-            number = versioning._forgotten
-            versioning._listen()
-            deadline = time.monotonic() + 5
-            while versioning._forgotten == number and time.monotonic() < deadline:
-                time.sleep(0.005)
-            subscriber = redis_cache._subscriber
-            ok = (
-                versioning._forgotten != number
-                and subscriber.pid == os.getpid()
-                and subscriber.thread.is_alive()
-                and admin.pubsub_numsub(channel) == [(channel.encode(), 2)]
-            )
-            os.write(writing, b"ok" if ok else b"no")
-        finally:
-            os._exit(0)
-    os.close(writing)
-    try:
-        ready, _, _ = select.select([reading], [], [], 10)
-        answer = os.read(reading, 16) if ready else b"timeout"
-    finally:
-        os.close(reading)
-        os.waitpid(pid, 0)
-    assert answer == b"ok"
+
+    def subscribed_in_the_child() -> bool:
+        number = versioning._forgotten
+        versioning._listen()
+        deadline = time.monotonic() + 5
+        while versioning._forgotten == number and time.monotonic() < deadline:
+            time.sleep(0.005)
+        subscriber = redis_cache._subscriber
+        return (
+            versioning._forgotten != number
+            and subscriber.pid == os.getpid()
+            and subscriber.thread.is_alive()
+            and admin.pubsub_numsub(channel) == [(channel.encode(), 2)]
+        )
+
+    assert in_a_forked_child(subscribed_in_the_child) == "ok"
     wait_until(  # the child's subscription ended with it; the parent's is still there
         lambda: admin.pubsub_numsub(channel) == [(channel.encode(), 1)], "the child's to end", 2
     )
