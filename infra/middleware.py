@@ -4,8 +4,10 @@ HEAD answered without a body."""
 import json
 
 from csp.constants import HEADER as CSP_HEADER
+from csp.constants import HEADER_REPORT_ONLY as CSP_REPORT_ONLY_HEADER
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
 from django_permissions_policy import PermissionsPolicyMiddleware
 
@@ -54,21 +56,54 @@ class PolicyHeadersMiddleware:
     preflights, the bounds' 400s and the throttles' 429s (the login one is an HTML page). This
     outermost layer gives those the settings' policy, through the libraries' own code (so
     ``csp_exempt`` and django-csp's DEBUG exemptions still hold); a response that already has a
-    header keeps it, so the warm path costs two header look-ups.
+    header keeps it, so a cached 200 costs two header look-ups. A response the libraries have
+    not marked (no ``csp_exempt``, ``csp_update`` or nonce: every 304 the cache answers, every
+    refusal above it) takes the policy django-csp built for the first such response of its
+    status and path prefix, rather than building it again; the memo is dropped when a setting
+    changes.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.csp = CSPMiddleware(get_response)
         self.permissions = PermissionsPolicyMiddleware(get_response)
+        self.built: dict[tuple, dict[str, str]] = {}
+        setting_changed.connect(self._forget, weak=True)
+
+    def _forget(self, **kwargs) -> None:
+        self.built.clear()
 
     def __call__(self, request: HttpRequest):
         response = self.get_response(request)
         if CSP_HEADER not in response:
-            self.csp.process_response(request, response)
+            self._add_csp(request, response)
         if "Permissions-Policy" not in response and self.permissions.permissions_policy:
             response["Permissions-Policy"] = self.permissions.permissions_policy
         return response
+
+    def _add_csp(self, request: HttpRequest, response: HttpResponse) -> None:
+        marked = any(name.startswith("_csp") for name in vars(response))
+        if marked or getattr(request, "_csp_nonce", None) is not None:
+            self.csp.process_response(request, response)
+            return
+        path = request.path_info
+        key = (response.status_code, *(path.startswith(p) for p in _csp_excluded_prefixes()))
+        if key not in self.built:
+            probe = HttpResponse(status=response.status_code)
+            self.csp.process_response(request, probe)
+            headers = (CSP_HEADER, CSP_REPORT_ONLY_HEADER)
+            self.built[key] = {name: probe[name] for name in headers if name in probe}
+        for name, value in self.built[key].items():
+            if name not in response:
+                response[name] = value
+
+
+def _csp_excluded_prefixes() -> tuple[tuple[str, ...], ...]:
+    """The paths django-csp leaves without each kind of policy: part of the memo's key."""
+    return tuple(
+        tuple((getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+        for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+    )
 
 
 class ProblemDetailsMiddleware:

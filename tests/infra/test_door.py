@@ -206,3 +206,34 @@ def test_answers_made_above_the_cache_carry_both_policies_too(name, settings):
     header = response["Permissions-Policy"]
     features = dict(part.strip().split("=", 1) for part in header.split(","))
     assert features["camera"] == "()"
+
+
+def test_cached_304s_reuse_the_policy_instead_of_building_it_each_time(monkeypatch, settings):
+    """A 304 is answered by the response cache, above django-csp's own middleware: the outer
+    layer gives it the policy built for the first one, and builds it again after a setting
+    changes, not on every revalidation."""
+    import csp.middleware
+
+    settings.API_CACHE = True
+    client = Client()
+    url = "/api/v1/compounds/"
+    full = client.get(url)
+    tag = full["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=tag).status_code == 304
+    built = []
+    build = csp.middleware.build_policy
+    monkeypatch.setattr(
+        csp.middleware, "build_policy", lambda **kw: built.append(kw) or build(**kw)
+    )
+    for _ in range(5):
+        again = client.get(url, HTTP_IF_NONE_MATCH=tag)
+        assert again.status_code == 304
+        assert again["Content-Security-Policy"] == full["Content-Security-Policy"]
+    assert built == []
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "img-src": ["'none'"]}
+    }
+    changed = client.get(url, HTTP_IF_NONE_MATCH=tag)
+    assert changed.status_code == 304
+    assert policy(changed)["img-src"] == ["'none'"]
+    assert policy(changed)["default-src"] == ["'self'"]
