@@ -7,10 +7,12 @@ JavaScript, keys in insertion order. Every value orjson would spell differently 
 DRF's own encoder (dates and times, through ``OPT_PASSTHROUGH_DATETIME``; decimals, lazy strings
 and the rest, which orjson does not take), and anything orjson refuses (an integer beyond 64 bits,
 a non-string key, a lone surrogate) is rendered by DRF's renderer exactly as before, its error
-included. Two differences remain, for floats, and no content field is a float: one below 1e-4
-or from 1e16 is written in plain decimals (``0.00001``, not ``1e-05``; the same number to any
-JSON reader), and a float NaN or infinity is ``null`` where DRF's strict renderer would raise
-(a Decimal one still fails as it did).
+included; with ``STRICT_JSON`` off, DRF's renderer does all of it (it writes ``NaN``). Two
+differences remain, for floats, and no content field is a float: one below 1e-4 is spelled
+``0.00005`` or ``1e-7`` where Python writes ``5e-05`` or ``1e-07`` (the same number to any JSON
+reader), and a float NaN or infinity is ``null`` where DRF's strict renderer would raise (a
+Decimal one still fails as it did). A dict subclass is encoded from its stored items, not its
+``items()`` (no view hands one over), and orjson spells an ``Enum`` member that DRF refuses.
 """
 
 import math
@@ -38,8 +40,8 @@ class OrjsonRenderer(JSONRenderer):
         if data is None:
             return b""
         indent = self.get_indent(accepted_media_type, renderer_context or {})
-        if indent is not None or self.ensure_ascii or not self.compact:  # DRF's other spellings
-            return super().render(data, accepted_media_type, renderer_context)
+        if indent is not None or self.ensure_ascii or not self.compact or not self.strict:
+            return super().render(data, accepted_media_type, renderer_context)  # DRF's spellings
         try:
             body = orjson.dumps(data, default=_drf_default, option=OPTIONS)
         except orjson.JSONEncodeError:

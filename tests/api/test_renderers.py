@@ -21,9 +21,9 @@ from api.renderers import OrjsonRenderer
 from content.versioning import content_version_get
 
 ROOT = "/api/v1/"
-# Not JSON documents of this renderer: the schema (drf-spectacular's renderers), the export
-# (a file download), the problem types (HTML pages).
-ELSEWHERE = {"schema", "export", "problems", "docs", "redoc"}
+# Not JSON documents of this renderer: the schema (drf-spectacular's renderers), the docs pages
+# (HTML), FHIR and CDS Hooks (plain Django responses of their own media types).
+ELSEWHERE = {"schema", "docs", "redoc", "fhir", "cds-services"}
 
 
 def both(client, monkeypatch, url: str) -> tuple[bytes, bytes]:
@@ -115,6 +115,11 @@ def test_any_value_renders_to_drf_s_bytes(value):
 
 def test_the_javascript_line_separators_are_escaped():
     assert OrjsonRenderer().render({"a": "x\u2028y\u2029"}) == b'{"a":"x\\u2028y\\u2029"}'
+
+
+def test_without_strict_json_drf_s_renderer_writes_nan(monkeypatch):
+    monkeypatch.setattr(JSONRenderer, "strict", False)  # STRICT_JSON, read when DRF is imported
+    assert OrjsonRenderer().render({"a": float("nan")}) == b'{"a":NaN}'
 
 
 def test_a_lone_surrogate_fails_as_drf_fails():
