@@ -2,6 +2,7 @@
 
 import os
 import select
+import signal
 import time
 from collections.abc import Callable
 
@@ -27,16 +28,21 @@ def in_a_forked_child(check: Callable[[], bool], timeout: float = 10) -> str:
     reading, writing = os.pipe()
     pid = os.fork()
     if pid == 0:
-        answer = b"error"
         try:
-            answer = b"ok" if check() else b"no"
+            answer = b"error"
+            try:
+                answer = b"ok" if check() else b"no"
+            finally:
+                os.write(writing, answer)  # raises if the parent stopped listening
         finally:
-            os.write(writing, answer)
             os._exit(0)
     os.close(writing)
+    ready: list = []
     try:
         ready, _, _ = select.select([reading], [], [], timeout)
         return os.read(reading, 16).decode() if ready else "timeout"
     finally:
         os.close(reading)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)  # a hung check must not hang the session
         os.waitpid(pid, 0)
