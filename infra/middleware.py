@@ -88,12 +88,13 @@ class PolicyHeadersMiddleware:
             return
         path = request.path_info
         key = (response.status_code, *(path.startswith(p) for p in _csp_excluded_prefixes()))
-        if key not in self.built:
+        built = self.built.get(key)
+        if built is None:  # read once: a setting change may clear the memo meanwhile
             probe = HttpResponse(status=response.status_code)
             self.csp.process_response(request, probe)
             headers = (CSP_HEADER, CSP_REPORT_ONLY_HEADER)
-            self.built[key] = {name: probe[name] for name in headers if name in probe}
-        for name, value in self.built[key].items():
+            built = self.built[key] = {name: probe[name] for name in headers if name in probe}
+        for name, value in built.items():
             if name not in response:
                 response[name] = value
 
