@@ -89,13 +89,18 @@ def json_body(request: HttpRequest) -> object:
             code="too-costly",
         ) from None
     try:
-        return json.loads(body)
+        return json.loads(body, parse_constant=_not_json)
     except RecursionError:
         raise ClientError(
             400, "The body nests too deeply to be a FHIR resource.", code="structure"
         ) from None
     except (ValueError, UnicodeDecodeError) as error:
         raise ClientError(400, f"The body is not valid JSON: {error}.", code="structure") from None
+
+
+def _not_json(constant: str) -> float:
+    """Python's json reads NaN and Infinity; JSON (RFC 8259) has no such numbers."""
+    raise ValueError(f"{constant} is not a JSON number")
 
 
 def endpoint(*methods: str, media_type: str = FHIR_MEDIA_TYPE) -> Callable:

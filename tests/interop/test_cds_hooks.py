@@ -415,6 +415,28 @@ def post_feedback(client, service: str, body: dict, *, audience: str | None = No
     )
 
 
+@pytest.mark.parametrize("number", ["Infinity", "-Infinity", "NaN"])
+def test_a_body_with_a_number_json_has_not_is_refused_not_stored(client, number):
+    """Python's json reads Infinity and NaN, which JSON has not; no database could store them
+    (the fuzz test found the feedback's acceptedSuggestions a 500 on SQLite)."""
+    item = {"card": str(uuid.uuid4()), "outcome": "accepted"}
+    item["outcomeTimestamp"] = "2026-11-28T10:00:00Z"
+    body = json.dumps({"feedback": [item]}).replace(
+        "}]}", f', "acceptedSuggestions": [{number}]}}]}}'
+    )
+    response = client.post(
+        "/cds-services/psychoplastogen-order/feedback",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token('psychoplastogen-order')}",
+    )
+    assert response.status_code == 400, response.content
+    diagnostics = response.json()["issue"][0]["diagnostics"]
+    assert "not valid JSON" in diagnostics
+    assert number in diagnostics
+    assert CardFeedback.objects.count() == 0
+
+
 def test_feedback_records_accepted_and_overridden_cards(client):
     card = str(uuid.uuid4())
     body = {
