@@ -50,6 +50,25 @@ fhir_id_slug = RegexValidator(
 )
 
 
+def guidance_name(
+    modality: str,
+    phase: str,
+    disorder: str | None,
+    compound: str | None,
+    profile_factor: str | None,
+) -> str:
+    """A guidance row's readable name from its modality's, phase's and scope's names (see
+    Guidance.name; the read model makes it from rows, api.documents)."""
+    scope = [
+        f"{word} {in_sentence(name)}"
+        for word, name in (("for", disorder), ("with", compound), ("given", profile_factor))
+        if name is not None
+    ]
+    label = TreatmentPhase(phase).label.lower()
+    where = " ".join(scope) or "for any disorder and compound"
+    return f"{modality} in the {label} phase, {where}"
+
+
 class Guidance(ContentModel):
     """One cited statement pairing a modality, in one phase, with a disorder, compound or profile.
 
@@ -165,18 +184,14 @@ class Guidance(ContentModel):
         linked to, by slug, name and URL; this is the one place the name is made. It reads the
         modality, disorder, compound and profile factor, which every query for guidance selects.
         """
-        scope = [
-            f"{word} {in_sentence(part.name)}"
-            for word, part in (
-                ("for", self.disorder),
-                ("with", self.compound),
-                ("given", self.profile_factor),
-            )
-            if part is not None
-        ]
-        phase = TreatmentPhase(self.phase).label.lower()
-        where = " ".join(scope) or "for any disorder and compound"
-        return f"{self.modality.name} in the {phase} phase, {where}"
+        return guidance_name(
+            self.modality.name,
+            self.phase,
+            *(
+                part.name if part else None
+                for part in (self.disorder, self.compound, self.profile_factor)
+            ),
+        )
 
     def publish(self, *, reviewer=None) -> None:
         """Mark the row published now, by ``reviewer`` (None for the fixture loader)."""
