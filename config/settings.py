@@ -314,6 +314,9 @@ CONTENT_VERSION_MAX_STALENESS = env_float(
 # The deployed code's version (a git SHA, say): part of every cache key and ETag, so answers
 # rendered by one release are never replayed by another.
 RELEASE = env_str("RELEASE") or _package_version()
+# Build resource lists and details from the content rows held per content version (api.readmodel);
+# API_READ_MODEL=0 builds them from the database with DRF's serializers instead.
+API_READ_MODEL = env_bool("API_READ_MODEL", default=True)
 # Cache API answers by content version (see infra.caching); API_CACHE=0 turns it off.
 API_CACHE = env_bool("API_CACHE", default=True)
 API_CACHE_TIMEOUT = env_int("API_CACHE_TIMEOUT", default=3600, minimum=1)

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from api import readmodel
 from content.versioning import content_version_forget
 from infra import redis_cache
 from infra.caching import clear_local_answers
@@ -19,15 +20,18 @@ def fast_password_hashing(settings):
 def empty_cache():
     """Start every test with an empty cache: answers cached by one test (whose database changes
     are rolled back) must not leak into the next, nor the content version it remembered; nor may
-    a Redis outage one test made keep the process's circuit breaker open for the next."""
+    a Redis outage one test made keep the process's circuit breaker open for the next; nor the
+    read model's rows (a test may write content as no editor can, without a new version)."""
     redis_cache.reset()
     cache.clear()
     clear_local_answers()
     content_version_forget()
+    readmodel.forget()
     yield
     cache.clear()
     clear_local_answers()
     content_version_forget()
+    readmodel.forget()
     redis_cache.reset()
 
 

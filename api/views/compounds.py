@@ -29,6 +29,7 @@ class CompoundViewSet(ContentViewSet):
             .order_by("mechanism__name"),
         ),
     )
+    table = "compound"
     serializer_class = CompoundListSerializer
     detail_serializer_class = CompoundDetailSerializer
     filterset_class = api_filters.CompoundFilterSet

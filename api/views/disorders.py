@@ -27,6 +27,7 @@ class DisorderViewSet(ContentViewSet):
         citations("references"),
         Prefetch("guidance", queryset=GUIDANCE_ROWS.order_by("slug")),
     )
+    table = "disorder"
     serializer_class = DisorderListSerializer
     detail_serializer_class = DisorderDetailSerializer
     filterset_class = api_filters.DisorderFilterSet

@@ -30,6 +30,7 @@ class GuidanceViewSet(ContentViewSet):
         "disorder", "compound", "profile_factor", "modality"
     )
     detail_queryset = GUIDANCE_ROWS
+    table = "guidance"
     serializer_class = GuidanceListSerializer
     detail_serializer_class = GuidanceDetailSerializer
     filterset_class = api_filters.GuidanceFilterSet

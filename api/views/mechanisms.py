@@ -27,6 +27,7 @@ class MechanismViewSet(ContentViewSet):
             .order_by("compound__name"),
         ),
     )
+    table = "mechanism"
     serializer_class = MechanismListSerializer
     detail_serializer_class = MechanismDetailSerializer
     filterset_class = api_filters.MechanismFilterSet

@@ -24,6 +24,7 @@ class ModalityViewSet(ContentViewSet):
     detail_queryset = Modality.objects.prefetch_related(
         citations("references"), Prefetch("guidance", queryset=GUIDANCE_ROWS.order_by("slug"))
     )
+    table = "modality"
     serializer_class = ModalityListSerializer
     detail_serializer_class = ModalityDetailSerializer
     filterset_class = api_filters.ModalityFilterSet

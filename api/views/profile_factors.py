@@ -25,6 +25,7 @@ class ProfileFactorViewSet(ContentViewSet):
     detail_queryset = ProfileFactor.objects.prefetch_related(
         citations("references"), Prefetch("guidance", queryset=GUIDANCE_ROWS.order_by("slug"))
     )
+    table = "profile_factor"
     serializer_class = ProfileFactorListSerializer
     detail_serializer_class = ProfileFactorDetailSerializer
     filterset_class = api_filters.ProfileFactorFilterSet

@@ -5,21 +5,17 @@ paper the article cites as "(90)". The article itself and sources outside its li
 and are looked up by DOI (the article: ``/references/10.3389/fpsyt.2025.1565852/``).
 """
 
-import re
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.exceptions import NotFound
 from rest_framework.reverse import reverse
 
 from api import filters as api_filters
+from api.documents import SEED_NUMBER, Documents, reference_pk
 from api.params import CONTROL_CHARACTERS
 from api.serializers.references import ReferenceDetailSerializer, ReferenceListSerializer
 from api.views.base import ContentViewSet
 from evidence.models import Reference, normalize_doi
-
-# A seed number: the article's reference list is numbered from 1 (a small integer in the database).
-SEED_NUMBER = re.compile(r"[0-9]{1,5}")
 
 
 @extend_schema_view(
@@ -47,6 +43,7 @@ class ReferenceViewSet(ContentViewSet):
     lookup_field = "lookup_key"
     lookup_url_kwarg = "key"
     lookup_value_regex = r".+"
+    table = "reference"
     serializer_class = ReferenceListSerializer
     detail_serializer_class = ReferenceDetailSerializer
     filterset_class = api_filters.ReferenceFilterSet
@@ -54,6 +51,12 @@ class ReferenceViewSet(ContentViewSet):
     # No "id": the database id is not shown; the default order (seed number, then outside sources
     # in the order they were added) already places what has no seed number.
     ordering_fields = ["seed_number", "year", "evidence_type"]
+
+    def document_pk(self, documents: Documents, key: str) -> int | None:
+        key = key.strip("/")
+        if CONTROL_CHARACTERS.search(key):
+            return None
+        return reference_pk(documents.m, key)
 
     def get_object(self) -> Reference:
         key = self.kwargs["key"].strip("/")

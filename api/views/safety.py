@@ -18,6 +18,7 @@ class SafetyStatementViewSet(ContentViewSet):
 
     queryset = SafetyStatement.objects.select_related("disorder", "compound", "profile_factor")
     detail_queryset = queryset.prefetch_related(citations("references"))
+    table = "safety_statement"
     serializer_class = SafetyStatementListSerializer
     detail_serializer_class = SafetyStatementDetailSerializer
     filterset_class = api_filters.SafetyStatementFilterSet

@@ -286,11 +286,13 @@ def test_every_vocabulary_ordering_follows_the_vocabulary_both_ways(client, url,
 
 
 def test_ordering_by_a_vocabulary_field_adds_no_query(client):
+    # Against ordering by a plain column: a list with no ordering at all is built from the read
+    # model (api.readmodel) and runs no query of its own.
     ordered = {**PAGE, "ordering": "phase,-strength,certainty"}
-    plain = warm_queries(client, "/api/v1/guidance/", PAGE)
+    plain = warm_queries(client, "/api/v1/guidance/", {**PAGE, "ordering": "slug"})
     assert warm_queries(client, "/api/v1/guidance/", ordered) == plain
     synthetic_content_create(scale=10)
     assert warm_queries(client, "/api/v1/guidance/", ordered) == plain
     assert warm_queries(client, "/api/v1/mechanisms/", {"ordering": "-level,name"}) == (
-        warm_queries(client, "/api/v1/mechanisms/")
+        warm_queries(client, "/api/v1/mechanisms/", {"ordering": "name"})
     )
