@@ -4,7 +4,10 @@ Grows the configured database's content with synthetic rows (bench.synthetic; th
 own database only), then asks for the first page of ``/api/v1/recommendations/matrix/`` with the
 response cache off, in this process, and prints one JSON line: the median and highest CPU time
 (``time.process_time``: this process only, so the load of anything else on the machine does not
-count) over ``--pages`` requests, and the queries each ran. Never for production.
+count) over ``--pages`` requests, and the queries each ran. It also times loading the read model
+(api.readmodel: every content row the resource lists and details are built from, loaded once
+per content version by each process) at the same size: ``read_model_ms`` and its queries. Never
+for production.
 """
 
 import argparse
@@ -44,6 +47,14 @@ def main() -> None:
             if response.status_code != 200:
                 raise SystemExit(f"{PATH} answered {response.status_code}")
     times = times[1:]
+    from api import readmodel
+
+    loads = []
+    for _ in range(3):
+        start = time.process_time()
+        with CaptureQueriesContext(connection) as load_queries:
+            readmodel.load()
+        loads.append((time.process_time() - start) * 1000)
     print(
         json.dumps(
             {
@@ -53,6 +64,8 @@ def main() -> None:
                 "max_ms": round(max(times), 1),
                 "queries": len(queries.captured_queries),
                 "cells": len(response.json()["cells"]),
+                "read_model_ms": round(statistics.median(loads), 1),
+                "read_model_queries": len(load_queries.captured_queries),
             }
         )
     )

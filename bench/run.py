@@ -489,6 +489,12 @@ def targets(config: str, runs: list[Run], results: dict) -> list[str]:
             f"(median {matrix['median_ms']:.0f} ms over {matrix['pages']} pages, "
             f"{matrix['queries']} queries each)"
         )
+        if "read_model_ms" in matrix:
+            lines.append(
+                f"(no target) loading the read model at {matrix['scale']}x content, once per "
+                f"content version per process: {matrix['read_model_ms']:.0f} ms of CPU, "
+                f"{matrix['read_model_queries']} queries"
+            )
     return [f"{config}: {line}" for line in lines]
 
 
