@@ -10,23 +10,37 @@ list and detail of the content to its serializer's answer.
 """
 
 import re
+from collections.abc import Sequence
 
 from django.db import models
 from rest_framework import serializers
 
 from api.readmodel import ReadModel
 from api.serializers.common import reference_url
-from compounds.models import MechanismLevel
+from compounds.models import Compound, MechanismLevel
 from content.codes import SYSTEMS
 from content.text import lines
+from disorders.models import Disorder, ProfileFactor, ancestry
 from evidence.models import (
     ARTICLE_DOI,
     DOI_RESOLVER,
+    Reference,
     ReferenceOrigin,
     normalize_doi,
     short_authors,
 )
 from guidance.models import Guidance, SafetyStatement, guidance_name
+from guidance.recommendations import (
+    CITED_COLUMNS,
+    GUIDANCE_TEXT,
+    STATEMENT_COLUMNS,
+    GuidanceContent,
+    GuidanceRow,
+    RowLink,
+    StatementRow,
+    interactions_get,
+)
+from medications.models import MedicationClass
 from modalities.models import PHASE_FIELDS, Modality, TreatmentPhase
 
 _DATETIME = serializers.DateTimeField()
@@ -484,3 +498,117 @@ def reference_pk(model: ReadModel, key: str) -> int | None:
         doi = normalize_doi(key)
         return index.get(doi.lower()) if doi else None
     return None
+
+
+# --- Plans -----------------------------------------------------------------------------------
+
+
+def plan_content(
+    model: ReadModel,
+    *,
+    disorder: Disorder,
+    compound: Compound,
+    profile: Sequence[ProfileFactor] = (),
+    medications: Sequence[MedicationClass] = (),
+) -> GuidanceContent:
+    """The rows one plan is built from, as ``lean_content_get`` reads them from the database
+    (lean guidance and statement rows with their citations), read from the read model instead:
+    no query but the interactions' when medications are given."""
+    tables = model.tables
+    parents = {pk: row["parent_id"] for pk, row in tables["disorder"].rows.items()}
+    chain = set(ancestry(disorder.pk, parents.get))
+    factors = {p.pk for p in profile}
+
+    def in_scope(row: dict) -> bool:
+        return (
+            (row["disorder_id"] is None or row["disorder_id"] in chain)
+            and (row["compound_id"] is None or row["compound_id"] == compound.pk)
+            and (row["profile_factor_id"] is None or row["profile_factor_id"] in factors)
+        )
+
+    references = _reference_instances(model)
+    guidance_cites = model.cites[("guidance", "references")]
+    statement_cites = model.cites[("safety_statement", "references")]
+    links = _row_links(model)
+    guidance = [
+        GuidanceRow(
+            row["id"],
+            row["slug"],
+            row["disorder_id"],
+            row["compound_id"],
+            row["profile_factor_id"],
+            row["modality_id"],
+            row["phase"],
+            row["strength"],
+            row["certainty"],
+            links[("modality", row["modality_id"])],
+            links.get(("disorder", row["disorder_id"])),
+            links.get(("compound", row["compound_id"])),
+            links.get(("profile_factor", row["profile_factor_id"])),
+            tuple(references[r] for r in guidance_cites.get(row["id"], ())),
+            *(row[column] for column in GUIDANCE_TEXT),
+        )
+        for row in tables["guidance"].in_order()
+        if in_scope(row)
+    ]
+    statements = [
+        StatementRow(
+            *(row[column] for column in STATEMENT_COLUMNS),
+            tuple(references[r] for r in statement_cites.get(row["id"], ())),
+        )
+        for row in tables["safety_statement"].in_order()
+        if in_scope(row)
+    ]
+    return GuidanceContent(
+        guidance,
+        statements,
+        parents,
+        _minimum_standards(model),
+        interactions_get(compound, medications),
+    )
+
+
+def plasticity_cited(model: ReadModel, compound: Compound) -> list[Reference]:
+    """The references of a compound's plasticity statement, in citation order, as instances."""
+    references = _reference_instances(model)
+    cited = model.cites[("compound", "plasticity_window_references")].get(compound.pk, ())
+    return [references[pk] for pk in cited]
+
+
+def _reference_instances(model: ReadModel) -> dict[int, Reference]:
+    """Each reference as a plan cites it: an instance with the columns a citation shows, made
+    once per read model and shared (nothing writes to it)."""
+    found = model.derived.get("reference_instances")
+    if found is None:
+        found = {
+            pk: Reference.from_db("default", CITED_COLUMNS, tuple(row[c] for c in CITED_COLUMNS))
+            for pk, row in model.tables["reference"].rows.items()
+        }
+        model.derived["reference_instances"] = found
+    return found
+
+
+def _row_links(model: ReadModel) -> dict[tuple[str, int], RowLink]:
+    found = model.derived.get("row_links")
+    if found is None:
+        found = {
+            (table, pk): RowLink(pk, row["slug"], row["name"])
+            for table in ("modality", "disorder", "compound", "profile_factor")
+            for pk, row in model.tables[table].rows.items()
+        }
+        model.derived["row_links"] = found
+    return found
+
+
+def _minimum_standards(model: ReadModel) -> list[Modality]:
+    """The modalities the sources make a phase's minimum standard, as instances (in name order)."""
+    found = model.derived.get("minimum_standards")
+    if found is None:
+        columns = [f.attname for f in Modality._meta.concrete_fields]
+        found = [
+            Modality.from_db("default", columns, tuple(row[c] for c in columns))
+            for row in model.tables["modality"].in_order()
+            if row["minimum_standard_phase"]
+        ]
+        model.derived["minimum_standards"] = found
+    return found

@@ -235,6 +235,24 @@ def read_model(token: str) -> ReadModel | None:
     return None
 
 
+# The tables of the models a query may name by slug (api.serializers.recommendation_query).
+MODEL_TABLES = {Compound: "compound", Disorder: "disorder", ProfileFactor: "profile_factor"}
+
+
+def held_instance(model: ReadModel | None, cls: type[models.Model], slug: str):
+    """A new instance of the row of ``cls`` with this slug, made from the held row as a query
+    would have made it; None where there is no read model, or no such row in it."""
+    if model is None or cls not in MODEL_TABLES:
+        return None
+    table = model.tables[MODEL_TABLES[cls]]
+    pk = table.by_slug.get(slug)
+    if pk is None:
+        return None
+    row = table.rows[pk]
+    columns = [f.attname for f in cls._meta.concrete_fields]
+    return cls.from_db("default", columns, tuple(row[c] for c in columns))
+
+
 def forget() -> None:
     """Drop the held rows (tests; the next request loads them again)."""
     global _current

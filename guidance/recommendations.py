@@ -702,7 +702,7 @@ _GUIDANCE_COLUMNS = (
         for column in ("slug", "name")
     ),
 )
-_GUIDANCE_TEXT = (
+GUIDANCE_TEXT = (
     "kind",
     "direction",
     "rationale",
@@ -712,7 +712,7 @@ _GUIDANCE_TEXT = (
     "published_at",
 )
 # A lean safety statement's columns, in StatementRow's field order.
-_STATEMENT_COLUMNS = (
+STATEMENT_COLUMNS = (
     "id",
     "slug",
     "title",
@@ -728,7 +728,7 @@ _STATEMENT_COLUMNS = (
     "locator",
 )
 # A citation's columns in the model's field order, as ``Model.from_db`` takes them.
-_CITED_COLUMNS = tuple(
+CITED_COLUMNS = tuple(
     f.attname for f in Reference._meta.concrete_fields if f.attname in CITATION_COLUMNS
 )
 
@@ -755,7 +755,7 @@ def values_cited(
     references: dict[int, Reference] = {}
     cited_by: dict[int, list[Reference]] = {}
     found = queryset.order_by().values_list(
-        *columns, *(f"references__{column}" for column in _CITED_COLUMNS)
+        *columns, *(f"references__{column}" for column in CITED_COLUMNS)
     )
     for values in found:
         pk, reference_pk = values[0], values[width]
@@ -765,7 +765,7 @@ def values_cited(
             reference = references.get(reference_pk)
             if reference is None:
                 reference = references[reference_pk] = Reference.from_db(
-                    found.db, _CITED_COLUMNS, values[width:]
+                    found.db, CITED_COLUMNS, values[width:]
                 )
             cited_by.setdefault(pk, []).append(reference)
     return list(rows.values()), {
@@ -797,7 +797,7 @@ def evidence_get(guidance: QuerySet) -> dict[int, tuple[EvidenceOnly, ...]]:
 
 
 def _guidance_rows(values: Iterable[tuple], references: dict[int, tuple]) -> list[GuidanceRow]:
-    """Lean rows from values of ``_GUIDANCE_COLUMNS`` (then, for a plan, ``_GUIDANCE_TEXT``), with
+    """Lean rows from values of ``_GUIDANCE_COLUMNS`` (then, for a plan, ``GUIDANCE_TEXT``), with
     the references each cites; a relation named by many rows is one ``RowLink``."""
     links: dict[tuple[str, int], RowLink] = {}
 
@@ -863,10 +863,10 @@ def lean_content_get(
     parents = dict(Disorder.objects.values_list("id", "parent_id"))
     scope = _plan_scope(ancestry(disorder.pk, parents.get), compound, profile)
     guidance = values_cited(
-        Guidance.objects.published().filter(scope), (*_GUIDANCE_COLUMNS, *_GUIDANCE_TEXT)
+        Guidance.objects.published().filter(scope), (*_GUIDANCE_COLUMNS, *GUIDANCE_TEXT)
     )
     statements, statement_references = values_cited(
-        SafetyStatement.objects.filter(scope), _STATEMENT_COLUMNS
+        SafetyStatement.objects.filter(scope), STATEMENT_COLUMNS
     )
     return GuidanceContent(
         _guidance_rows(*guidance),
@@ -897,7 +897,7 @@ def matrix_content_get(disorders: Sequence[Disorder]) -> GuidanceContent:
     statements = SafetyStatement.objects.filter(in_scope, kind=SafetyKind.CONTRAINDICATION)
     return GuidanceContent(
         _guidance_rows(guidance.order_by().values_list(*_GUIDANCE_COLUMNS), evidence_get(pairing)),
-        [StatementRow(*row) for row in statements.order_by().values_list(*_STATEMENT_COLUMNS)],
+        [StatementRow(*row) for row in statements.order_by().values_list(*STATEMENT_COLUMNS)],
         parents,
     )
 

@@ -1,6 +1,6 @@
 """A recommendation plan: ranked, explained items by phase, with the warnings that apply."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
 from django.utils.http import RFC3986_SUBDELIMS
@@ -546,9 +546,14 @@ def _co_medication(item: CoMedication, compound: Compound, links: DocumentLinks)
     }
 
 
-def _plasticity(compound: Compound, links: DocumentLinks) -> dict:
-    """What PlasticitySerializer shows of the compound."""
+def _plasticity(
+    compound: Compound, links: DocumentLinks, references: Sequence[Reference] | None
+) -> dict:
+    """What PlasticitySerializer shows of the compound (its statement's references: as given,
+    else the compound's own, read from the database)."""
     text = getattr(compound, PLASTICITY_STATEMENT.text)
+    if references is None:
+        references = getattr(compound, PLASTICITY_STATEMENT.references).all()
     return {
         "onset_hours": {
             "min": compound.plasticity_onset_min_hours,
@@ -560,7 +565,7 @@ def _plasticity(compound: Compound, links: DocumentLinks) -> dict:
         "window_duration_note": compound.plasticity_window_duration_note or None,
         "statement": {
             "text": text,
-            "references": links.citations(getattr(compound, PLASTICITY_STATEMENT.references).all()),
+            "references": links.citations(references),
             "provenance": choice(getattr(compound, PLASTICITY_STATEMENT.provenance)) or None,
             "locator": lines(getattr(compound, PLASTICITY_STATEMENT.locator) or ""),
         }
@@ -570,10 +575,17 @@ def _plasticity(compound: Compound, links: DocumentLinks) -> dict:
 
 
 def plan_document(
-    plan: Plan, *, request: Request | None, content_version: str, disclaimer: str
+    plan: Plan,
+    *,
+    request: Request | None,
+    content_version: str,
+    disclaimer: str,
+    plasticity_references: Sequence[Reference] | None = None,
 ) -> dict:
     """The plan as PlanSerializer declares it, built from the plan alone: each item is made once
-    and shown both in its phase and in ``recommendations``."""
+    and shown both in its phase and in ``recommendations``. ``plasticity_references``: the
+    compound's plasticity statement's references where the caller holds them (api.readmodel),
+    else they are read from the database."""
     links = DocumentLinks(request)
     items = {id(item): recommendation_item(item, links) for item in plan.recommendations}
 
@@ -593,7 +605,7 @@ def plan_document(
         "co_medications": [
             _co_medication(item, plan.compound, links) for item in plan.co_medications
         ],
-        "plasticity": _plasticity(plan.compound, links),
+        "plasticity": _plasticity(plan.compound, links, plasticity_references),
         "score_max": {**_components(SCORE_MAX), "total": SCORE_MAX.total},
         "phases": phase_list(
             TreatmentPhase.values,

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField
 
 from api.exceptions import invalid
+from api.readmodel import held_instance
 from compounds.models import Compound, CompoundCode
 from content.codes import (
     COMPOUND_SYSTEMS,
@@ -46,6 +47,9 @@ class KnownSlugField(serializers.CharField):
             self.fail_with_choices(f"Required: the slug of a {name}")
         if len(str(data)) > MAX_SLUG_LENGTH:
             self.fail_with_choices(f"Longer than {MAX_SLUG_LENGTH} characters")
+        held = held_instance(self.context.get("rows"), self.model, str(data))
+        if held is not None:
+            return held
         try:
             return self.model.objects.get(slug=str(data))
         except self.model.DoesNotExist:
@@ -117,6 +121,10 @@ class ProfileField(SlugListField):
         return valid_slugs(ProfileFactor)
 
     def resolve(self, slugs: list[str]) -> dict[str, ProfileFactor]:
+        rows = self.context.get("rows")
+        if rows is not None:
+            found = (held_instance(rows, ProfileFactor, slug) for slug in slugs)
+            return {f.slug: f for f in found if f is not None}
         return {f.slug: f for f in ProfileFactor.objects.filter(slug__in=slugs)}
 
 

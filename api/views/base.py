@@ -26,6 +26,14 @@ def current_version(request: Request) -> str:
     return getattr(request, "content_version", None) or content_version_get().token
 
 
+def held_rows(request: Request) -> readmodel.ReadModel | None:
+    """The read model for this request's content version, or None to answer from the database
+    (API_READ_MODEL off, or no consistent load)."""
+    if not settings.API_READ_MODEL:
+        return None
+    return readmodel.read_model(current_version(request))
+
+
 class ContentViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Base for every resource: read only, looked up by slug, strict about its parameters."""
 
@@ -62,9 +70,9 @@ class ContentViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
     def documents(self, request: Request) -> Documents | None:
         """This request's document builder, or None to answer from the database and DRF's
         serializers (API_READ_MODEL off, or no consistent load of the rows)."""
-        if self.table is None or not settings.API_READ_MODEL:
+        if self.table is None:
             return None
-        model = readmodel.read_model(current_version(request))
+        model = held_rows(request)
         if model is None:
             return None
         return Documents(model, request.build_absolute_uri("/")[:-1])

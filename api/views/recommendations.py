@@ -5,6 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.documents import plan_content, plasticity_cited
 from api.pagination import PageNumberPagination, page_parameters
 from api.params import StrictQueryMixin
 from api.serializers.matrix import MatrixSerializer, matrix_document
@@ -14,11 +15,15 @@ from api.serializers.recommendation_query import (
     MAX_PROFILE_FACTORS,
     RecommendationQuerySerializer,
 )
-from api.views.base import current_version
+from api.views.base import current_version, held_rows
 from content.codes import COMPOUND_SYSTEMS, DISORDER_SYSTEMS, token_pattern
 from content.notices import DISCLAIMER
 from disorders.models import Disorder
-from guidance.recommendations import lean_recommendation_plan, recommendation_matrix
+from guidance.recommendations import (
+    lean_recommendation_plan,
+    recommend,
+    recommendation_matrix,
+)
 
 
 def slug_list_parameter(name: str, max_items: int, description: str) -> OpenApiParameter:
@@ -101,15 +106,23 @@ class RecommendationView(StrictQueryMixin, APIView):
         responses=PlanSerializer,
     )
     def get(self, request: Request) -> Response:
-        query = RecommendationQuerySerializer(data=request.query_params)
+        rows = held_rows(request)
+        query = RecommendationQuerySerializer(data=request.query_params, context={"rows": rows})
         query.is_valid(raise_exception=True)
-        plan = lean_recommendation_plan(**query.validated_data)
+        plasticity_references = None
+        if rows is None:
+            plan = lean_recommendation_plan(**query.validated_data)
+        else:
+            content = plan_content(rows, **query.validated_data)
+            plan = recommend(**query.validated_data, content=content)
+            plasticity_references = plasticity_cited(rows, plan.compound)
         return Response(
             plan_document(
                 plan,
                 request=request,
                 content_version=current_version(request),
                 disclaimer=DISCLAIMER,
+                plasticity_references=plasticity_references,
             )
         )
 

@@ -76,6 +76,8 @@ def test_every_list_page_is_the_serializer_s_document(client, settings, resource
         "/api/v1/references/abc/",
         "/api/v1/compounds/?page=99",
         "/api/v1/compounds/?page_size=0",
+        "/api/v1/recommendations/?disorder=no-such-disorder&compound=mdma",
+        "/api/v1/recommendations/?disorder=ptsd&compound=mdma&profile=no-such-factor",
     ],
 )
 def test_what_the_read_model_does_not_hold_is_answered_as_before(client, settings, url):
@@ -154,3 +156,32 @@ def test_a_request_under_an_older_version_is_answered_from_the_newer_rows_loaded
     assert readmodel.read_model("an-older-token") is held
     assert readmodel.read_model(held.token) is held
     assert len(loads) == 1
+
+
+def test_every_plan_from_the_read_model_is_the_plan_from_the_database(client, settings):
+    """Every disorder with every compound, alone and with each profile factor (and one with
+    medications, whose interactions are still read from the database): the same bytes."""
+    disorders = list(Disorder.objects.values_list("slug", flat=True))
+    compounds = list(Compound.objects.values_list("slug", flat=True))
+    factors = list(ProfileFactor.objects.values_list("slug", flat=True))
+    queries = [f"disorder={d}&compound={c}" for d in disorders for c in compounds]
+    queries += [f"disorder=ptsd&compound=mdma&profile={f}" for f in factors]
+    queries += [
+        "disorder=ptsd&compound=mdma&profile=" + ",".join(factors[:3]),
+        "disorder=alcohol-use-disorder&compound=psilocybin&medications=lithium,sertraline",
+    ]
+    for query in queries:
+        built, serialized = both_ways(client, settings, f"/api/v1/recommendations/?{query}")
+        assert built == serialized, query
+        assert b'"verdict":' in built
+
+
+def test_a_plan_missing_a_minimum_standard_says_so_from_the_read_model_too(client, settings):
+    standards = Modality.objects.exclude(minimum_standard_phase="")
+    assert standards.exists()
+    for row in Guidance.objects.filter(modality__in=standards):
+        row.delete()
+    url = "/api/v1/recommendations/?disorder=ptsd&compound=mdma"
+    built, serialized = both_ways(client, settings, url)
+    assert built == serialized
+    assert b'"incomplete-plan-' in built
