@@ -240,6 +240,42 @@ def measure(
     return run
 
 
+# The size of the largest answer measured (a recommendation), for the padded bare baseline.
+LARGE_BODY_BYTES = 78_000
+
+
+def large_baseline(server: Server, config: str, duration: int) -> dict:
+    """The bare baseline sending a body as large as the recommendation's, against the small
+    one measured just before and just after it (16 connections): how much of an endpoint's
+    ratio is the cost of sending its body, which no layer of the product can avoid. No target;
+    it explains the largest answers' ratios."""
+    small = [
+        measure(
+            server, config, "baseline", BASELINE, mode="base", connections=16, duration=duration
+        )
+    ]
+    large = measure(
+        server,
+        config,
+        f"baseline ({LARGE_BODY_BYTES // 1000} KB)",
+        f"{BASELINE}?bytes={LARGE_BODY_BYTES}",
+        mode="base",
+        connections=16,
+        duration=duration,
+    )
+    small.append(
+        measure(
+            server, config, "baseline", BASELINE, mode="base", connections=16, duration=duration
+        )
+    )
+    reference = sum(r.requests_per_second for r in small) / len(small)
+    return {
+        "bytes": LARGE_BODY_BYTES,
+        "requests_per_second": large.requests_per_second,
+        "ratio": round(large.requests_per_second / reference, 2),
+    }
+
+
 def phase(
     server: Server,
     config: str,
@@ -481,6 +517,13 @@ def targets(config: str, runs: list[Run], results: dict) -> list[str]:
             f"{verdict(max(memory) < MEMORY_TARGET_MB)} "
             f"(workers: {', '.join(f'{m:.0f} MB' for m in memory)})"
         )
+    large = results.get("large_baseline")
+    if large:
+        lines.append(
+            f"(no target) the bare baseline sending {large['bytes'] // 1000} KB, the "
+            f"recommendation's size, instead of 39 bytes: {large['ratio']:.2f} x bare baseline "
+            "(what sending the largest answers costs, whatever builds them)"
+        )
     matrix = results.get("matrix_cpu")
     if matrix:
         lines.append(
@@ -586,6 +629,8 @@ def run_configuration(
         soak["seconds"] = args.soak
         results["soak"] = soak
         results["worker_rss_mb"] = server.worker_rss_mb()
+        results["large_baseline"] = large_baseline(server, config, args.duration)
+        log(f"  {results['large_baseline']}")
     log(f"[{config}] cold server (response cache off):")
     if config == "production":
         reset_redis(args.redis_url)

@@ -25,11 +25,11 @@ def keep_the_test_s_connection():
     signals.request_finished.connect(close_old_connections)
 
 
-def call(path: str) -> tuple[str, dict[str, str], bytes]:
+def call(path: str, query: str = "") -> tuple[str, dict[str, str], bytes]:
     environ = {
         "REQUEST_METHOD": "GET",
         "PATH_INFO": path,
-        "QUERY_STRING": "",
+        "QUERY_STRING": query,
         "SERVER_NAME": "testserver",
         "SERVER_PORT": "80",
         "HTTP_HOST": "testserver",
@@ -61,3 +61,16 @@ def test_the_baseline_runs_no_middleware_and_the_product_all_of_it(settings):
     assert json.loads(body)["count"] > 0
     for name in ("X-Content-Type-Options", "Content-Security-Policy", "ETag", "Cache-Control"):
         assert name in headers
+
+
+def test_the_baseline_pads_its_body_when_asked_still_without_middleware(settings):
+    """The harness compares the bare view sending a body as large as the recommendation's: what
+    sending costs, whatever builds the body."""
+    settings.ROOT_URLCONF = "bench.urls"
+    status, headers, body = call(BASELINE_PATH, "bytes=78000")
+    assert status == "200 OK"
+    assert 78_000 < len(body) < 78_100
+    assert json.loads(body)["padding"] == "x" * 78_000
+    assert set(headers) == {"Content-Type"}
+    _, _, body = call(BASELINE_PATH, "bytes=10000000")
+    assert json.loads(body) == {"status": "ok", "service": "baseline"}
