@@ -106,23 +106,9 @@ class Documents:
     def citation(self, pk: int) -> dict:
         found = self._citations.get(pk)
         if found is None:
-            row = self.m.tables["reference"].rows[pk]
-            found = self._citations[pk] = {
-                "seed_number": row["seed_number"],
-                "short_citation": f"{short_authors(row['authors'])} ({row['year']})",
-                "title": row["title"],
-                "year": row["year"],
-                "doi": _opt(row["doi"]),
-                "doi_url": f"{DOI_RESOLVER}{row['doi']}" if row["doi"] else None,
-                "url": self._reference_url(row),
-                "evidence_type": row["evidence_type"],
-                "origin": _origin(row),
-            }
+            parts = citation_parts(self.m)[pk]
+            found = self._citations[pk] = {**parts, "url": self._reference_prefix + parts["url"]}
         return found
-
-    def _reference_url(self, row: dict) -> str:
-        key = str(row["seed_number"]) if row["seed_number"] is not None else row["doi"]
-        return reference_url(self._reference_prefix, _Keyed(key))
 
     def statement(
         self, table: str, row: dict, text: str, references: str, prefix: str = ""
@@ -363,9 +349,7 @@ class Documents:
             **_own(row, ("phase", "strength", "kind", "direction"), nullable),
             "certainty": row["certainty"] or None,
             "provenance": _opt(row["provenance"]),
-            "published_at": _DATETIME.to_representation(row["published_at"])
-            if row["published_at"] is not None
-            else None,
+            "published_at": _published_at(self.m)[pk],
             "url": self.url(row),
         }
 
@@ -458,6 +442,43 @@ class Documents:
             "references": self.citations("safety_statement", "references", pk),
             "locator": lines(row["locator"] or ""),
         }
+
+
+def citation_parts(model: ReadModel) -> dict[int, dict]:
+    """Each reference as a statement cites it (``CITATION_FIELDS``), made once per read model,
+    with ``url`` its path under the references list (the request's host goes before it)."""
+    found = model.derived.get("citation_parts")
+    if found is None:
+        found = {}
+        for pk, row in model.tables["reference"].rows.items():
+            key = str(row["seed_number"]) if row["seed_number"] is not None else row["doi"]
+            found[pk] = {
+                "seed_number": row["seed_number"],
+                "short_citation": f"{short_authors(row['authors'])} ({row['year']})",
+                "title": row["title"],
+                "year": row["year"],
+                "doi": _opt(row["doi"]),
+                "doi_url": f"{DOI_RESOLVER}{row['doi']}" if row["doi"] else None,
+                "url": reference_url("", _Keyed(key)),
+                "evidence_type": row["evidence_type"],
+                "origin": _origin(row),
+            }
+        model.derived["citation_parts"] = found
+    return found
+
+
+def _published_at(model: ReadModel) -> dict[int, str | None]:
+    """Each published guidance row's publication time as DRF shows it, made once per read model."""
+    found = model.derived.get("published_at")
+    if found is None:
+        found = {
+            pk: None
+            if row["published_at"] is None
+            else _DATETIME.to_representation(row["published_at"])
+            for pk, row in model.tables["guidance"].rows.items()
+        }
+        model.derived["published_at"] = found
+    return found
 
 
 class _Keyed:

@@ -128,6 +128,14 @@ class ReadModel:
     # Groupings of the rows that documents derive once (api.documents), by name.
     derived: dict = field(default_factory=dict)
 
+    def list_path(self, basename: str) -> str:
+        """The path of a resource's list by its basename (``disorder``), reversed once."""
+        key = ("list_path", basename)
+        found = self.derived.get(key)
+        if found is None:
+            found = self.derived[key] = reverse(f"{basename}-list")
+        return found
+
     def grouped(self, table: str, column: str) -> dict:
         """The rows of ``table`` by their value of ``column``, each group in the table's order
         (made on first use, then kept with the rows)."""

@@ -17,11 +17,11 @@ from urllib.parse import quote
 
 from django.db import models
 from django.db.models import Manager
+from django.urls import reverse as path_to
 from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
 from content.codes import CodeMatch
 from content.models import Provenance, Statement
@@ -44,6 +44,26 @@ CITATION_FIELDS = (
 )
 # The characters Django's reverse() leaves unquoted in a URL; the fast citation links match it.
 _URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
+
+
+# --- Links --------------------------------------------------------------------------------------
+
+
+def reverse(viewname: str, *, kwargs=None, request=None, format=None, **extra) -> str:
+    """A view's URL, absolute for the request's host, as DRF's ``reverse`` makes it, except that
+    it never carries the request's ``?format=``: DRF copies it onto every link, which left links
+    as ``/compounds/?format=jsonmdma/`` where a prefix was joined to a slug, and a link names a
+    resource, not a representation of it."""
+    url = path_to(viewname, kwargs=kwargs)
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+class LinkField(serializers.HyperlinkedIdentityField):
+    """A row's own URL (``reverse`` above: never with the request's ``?format=``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.reverse = reverse  # DRF sets its own in __init__
 
 
 # --- Absent values are null ----------------------------------------------------------------------
@@ -167,9 +187,9 @@ class GuidanceLinkSerializer(LinkSerializer):
     view_name = "guidance-detail"
 
 
-def link(view_name: str) -> serializers.HyperlinkedIdentityField:
+def link(view_name: str) -> LinkField:
     """The URL of a row's own detail, looked up by slug."""
-    return serializers.HyperlinkedIdentityField(view_name=view_name, lookup_field="slug")
+    return LinkField(view_name=view_name, lookup_field="slug")
 
 
 # --- Standard codes ------------------------------------------------------------------------------
@@ -210,7 +230,7 @@ def codes_field() -> CodeSerializer:
 # --- Citations -----------------------------------------------------------------------------------
 
 
-class ReferenceURLField(serializers.HyperlinkedIdentityField):
+class ReferenceURLField(LinkField):
     """A reference's URL on this API: by its seed number where it has one, else by its DOI."""
 
     def __init__(self, **kwargs):

@@ -1,13 +1,12 @@
 """A recommendation plan: ranked, explained items by phase, with the warnings that apply."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import quote
 
 from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
-from rest_framework.reverse import reverse
 
 from api.serializers.common import (
     CITATION_FIELDS,
@@ -22,9 +21,11 @@ from api.serializers.common import (
     PhaseSerializer,
     ProfileFactorLinkSerializer,
     ProvenanceField,
+    link,
     locator_field,
     phase_list,
     reference_url,
+    reverse,
 )
 from api.serializers.compounds import PLASTICITY_STATEMENT, PlasticitySerializer
 from api.serializers.grading import CertaintyField
@@ -189,7 +190,7 @@ class InteractionJudgementSerializer(serializers.Serializer):
     """The interaction behind a warning of kind interaction: what it joins and how it is judged."""
 
     slug = serializers.SlugField()
-    url = serializers.HyperlinkedIdentityField(view_name="interaction-detail", lookup_field="slug")
+    url = link("interaction-detail")
     medication_class = MedicationClassLinkSerializer()
     effect = serializers.ChoiceField(choices=InteractionEffect.choices)
     risk = serializers.ChoiceField(choices=InteractionRisk.choices)
@@ -392,8 +393,19 @@ class DocumentLinks:
     is one dict, shown as LinkSerializer and CitationsField show it.
     """
 
-    def __init__(self, request: Request | None):
+    def __init__(
+        self,
+        request: Request | None,
+        citation_parts: dict[int, dict] | None = None,
+        list_path: Callable[[str], str] | None = None,
+    ):
         self.request = request
+        # Citations made beforehand, by reference id, their ``url`` a path under the references
+        # list's (api.documents.citation_parts); None: each is made from its reference here.
+        self.citation_parts = citation_parts
+        # A resource's list path by basename, reversed beforehand (api.readmodel); None: each
+        # is reversed here, once per request.
+        self.list_path = list_path
         self._prefixes: dict[str, str] = {}
         self._urls: dict[tuple[str, str], str] = {}
         self._links: dict[tuple[str, str], dict] = {}
@@ -402,6 +414,9 @@ class DocumentLinks:
     def prefix(self, basename: str) -> str:
         """The URL of a resource's list, by its basename (``disorder`` ...)."""
         found = self._prefixes.get(basename)
+        if found is None and self.list_path is not None and self.request is not None:
+            path = self.list_path(basename)
+            found = self._prefixes[basename] = self.request.build_absolute_uri(path)
         if found is None:
             found = self._prefixes[basename] = reverse(f"{basename}-list", request=self.request)
         return found
@@ -434,6 +449,12 @@ class DocumentLinks:
         shown = []
         for reference in references:
             entry = self._citations.get(reference.pk)
+            if entry is None and self.citation_parts is not None:
+                parts = self.citation_parts[reference.pk]
+                entry = self._citations[reference.pk] = {
+                    **parts,
+                    "url": self.prefix("reference") + parts["url"],
+                }
             if entry is None:
                 entry = self._citations[reference.pk] = {
                     name: reference_url(self.prefix("reference"), reference)
@@ -581,12 +602,15 @@ def plan_document(
     content_version: str,
     disclaimer: str,
     plasticity_references: Sequence[Reference] | None = None,
+    citation_parts: dict[int, dict] | None = None,
+    list_path: Callable[[str], str] | None = None,
 ) -> dict:
     """The plan as PlanSerializer declares it, built from the plan alone: each item is made once
     and shown both in its phase and in ``recommendations``. ``plasticity_references``: the
     compound's plasticity statement's references where the caller holds them (api.readmodel),
-    else they are read from the database."""
-    links = DocumentLinks(request)
+    else they are read from the database; ``citation_parts`` and ``list_path``: citations and
+    list paths made beforehand (see DocumentLinks)."""
+    links = DocumentLinks(request, citation_parts, list_path)
     items = {id(item): recommendation_item(item, links) for item in plan.recommendations}
 
     def top(phase: str) -> dict | None:

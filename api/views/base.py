@@ -18,7 +18,7 @@ from content.versioning import content_version_get
 
 LIST_PARAMETERS = {"search", "ordering", "page", "page_size"}
 # A list asked for with no other parameter is built from the read model (no filter to apply).
-PAGE_PARAMETERS = frozenset({"page", "page_size"})
+PAGE_PARAMETERS = frozenset({"page", "page_size", "format"})
 
 
 def current_version(request: Request) -> str:
@@ -82,8 +82,10 @@ class ContentViewSet(StrictQueryMixin, viewsets.ReadOnlyModelViewSet):
         return documents.m.tables[self.table].by_slug.get(key)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
+        if not PAGE_PARAMETERS.issuperset(request.query_params):
+            return super().list(request, *args, **kwargs)  # filtered by the database
         documents = self.documents(request)
-        if documents is None or not PAGE_PARAMETERS.issuperset(request.query_params):
+        if documents is None:
             return super().list(request, *args, **kwargs)
         page = self.paginate_queryset(documents.m.tables[self.table].order)
         item = getattr(documents, f"{self.table}_item")

@@ -5,7 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.documents import plan_content, plasticity_cited
+from api.documents import citation_parts, plan_content, plasticity_cited
 from api.pagination import PageNumberPagination, page_parameters
 from api.params import StrictQueryMixin
 from api.serializers.matrix import MatrixSerializer, matrix_document
@@ -109,13 +109,14 @@ class RecommendationView(StrictQueryMixin, APIView):
         rows = held_rows(request)
         query = RecommendationQuerySerializer(data=request.query_params, context={"rows": rows})
         query.is_valid(raise_exception=True)
-        plasticity_references = None
+        plasticity_references = citations = None
         if rows is None:
             plan = lean_recommendation_plan(**query.validated_data)
         else:
             content = plan_content(rows, **query.validated_data)
             plan = recommend(**query.validated_data, content=content)
             plasticity_references = plasticity_cited(rows, plan.compound)
+            citations = citation_parts(rows)
         return Response(
             plan_document(
                 plan,
@@ -123,6 +124,8 @@ class RecommendationView(StrictQueryMixin, APIView):
                 content_version=current_version(request),
                 disclaimer=DISCLAIMER,
                 plasticity_references=plasticity_references,
+                citation_parts=citations,
+                list_path=None if rows is None else rows.list_path,
             )
         )
 

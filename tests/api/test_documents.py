@@ -59,7 +59,8 @@ def test_every_detail_is_the_serializer_s_document(client, settings, resource):
 
 @pytest.mark.parametrize("resource", RESOURCES)
 @pytest.mark.parametrize(
-    "query", ["", "?page_size=3", "?page=2&page_size=3", "?page=last&page_size=7"]
+    "query",
+    ["", "?page_size=3", "?page=2&page_size=3", "?page=last&page_size=7", "?format=json"],
 )
 def test_every_list_page_is_the_serializer_s_document(client, settings, resource, query):
     built, serialized = both_ways(client, settings, f"/api/v1/{resource}/{query}")
@@ -185,3 +186,22 @@ def test_a_plan_missing_a_minimum_standard_says_so_from_the_read_model_too(clien
     built, serialized = both_ways(client, settings, url)
     assert built == serialized
     assert b'"incomplete-plan-' in built
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/compounds/ketamine/?format=json",
+        "/api/v1/disorders/ptsd/?format=json",
+        "/api/v1/references/90/?format=json",
+        "/api/v1/recommendations/?disorder=ptsd&compound=mdma&format=json",
+        "/api/v1/guidance/?disorder=ptsd&format=json",
+    ],
+)
+def test_links_never_carry_the_request_s_format(client, settings, url):
+    """DRF copies ``?format=`` onto every link it reverses; joined to a slug that made
+    ``/compounds/?format=jsonmdma/``. A link names the resource: both paths leave it off."""
+    built, serialized = both_ways(client, settings, url)
+    assert built == serialized
+    assert b"format=json" not in built
+    assert b'"url":"http://testserver/api/v1/' in built
