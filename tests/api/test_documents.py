@@ -117,40 +117,36 @@ def test_an_edit_is_shown_at_once_as_it_makes_a_new_version(client, settings):
     assert "Ketamine (edited)" in [row["name"] for row in listed]
 
 
-def test_a_load_the_content_changed_under_is_not_used(client, settings, monkeypatch):
+@pytest.fixture
+def loads(monkeypatch) -> list:
+    """Each load of the read model, as it happens."""
+    made = []
+    real_load = readmodel.load
+
+    def counted():
+        made.append(1)
+        return real_load()
+
+    monkeypatch.setattr(readmodel, "load", counted)
+    return made
+
+
+def test_a_load_the_content_changed_under_is_not_used(client, settings, monkeypatch, loads):
     """A load is used only if the version did not change while it ran (a sequence lock); after
     ATTEMPTS torn loads the request is answered from the database, correctly."""
     settings.API_CACHE = False
     tokens = iter(["a", "b"] * readmodel.ATTEMPTS)
     monkeypatch.setattr(readmodel, "_version", lambda: next(tokens))
-    loads = []
-    real_load = readmodel.load
-
-    def counted():
-        loads.append(1)
-        return real_load()
-
-    monkeypatch.setattr(readmodel, "load", counted)
     response = client.get("/api/v1/compounds/ketamine/")
     assert response.json()["name"] == "Ketamine"
     assert len(loads) == readmodel.ATTEMPTS
     assert readmodel._current is None
 
 
-def test_a_request_under_an_older_version_is_answered_from_the_newer_rows_loaded_once(
-    monkeypatch,
-):
+def test_a_request_under_an_older_version_is_answered_from_the_newer_rows_loaded_once(loads):
     """A process may read the version from memory for up to CONTENT_VERSION_MAX_STALENESS: a
     request under that older token takes the rows loaded since, as a query would have answered
     it, and does not load them again on every such request."""
-    loads = []
-    real_load = readmodel.load
-
-    def counted():
-        loads.append(1)
-        return real_load()
-
-    monkeypatch.setattr(readmodel, "load", counted)
     held = readmodel.read_model("an-older-token")
     assert held is not None
     assert held.token != "an-older-token"
