@@ -589,6 +589,18 @@ def plan_content(
     )
 
 
+def holds_every_row(model: ReadModel, query: dict) -> bool:
+    """Whether the read model holds the disorder, compound and profile factors a plan query
+    names (found in the database by a code, or added since the rows were loaded, they may not
+    be held: the plan is then built from the database, never from rows that lack them)."""
+    tables = model.tables
+    return (
+        query["disorder"].pk in tables["disorder"].rows
+        and query["compound"].pk in tables["compound"].rows
+        and all(p.pk in tables["profile_factor"].rows for p in query.get("profile", ()))
+    )
+
+
 def plasticity_cited(model: ReadModel, compound: Compound) -> list[Reference]:
     """The references of a compound's plasticity statement, in citation order, as instances."""
     references = _reference_instances(model)

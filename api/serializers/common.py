@@ -49,7 +49,7 @@ _URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
 # --- Links --------------------------------------------------------------------------------------
 
 
-def reverse(viewname: str, *, kwargs=None, request=None, format=None, **extra) -> str:
+def reverse(viewname: str, *, kwargs=None, request=None, format=None) -> str:
     """A view's URL, absolute for the request's host, as DRF's ``reverse`` makes it, except that
     it never carries the request's ``?format=``: DRF copies it onto every link, which left links
     as ``/compounds/?format=jsonmdma/`` where a prefix was joined to a slug, and a link names a
@@ -60,6 +60,14 @@ def reverse(viewname: str, *, kwargs=None, request=None, format=None, **extra) -
 
 class LinkField(serializers.HyperlinkedIdentityField):
     """A row's own URL (``reverse`` above: never with the request's ``?format=``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.reverse = reverse  # DRF sets its own in __init__
+
+
+class RelatedLinkField(serializers.HyperlinkedRelatedField):
+    """Another row's URL (``reverse`` above: never with the request's ``?format=``)."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -21,6 +21,7 @@ from api.serializers.common import (
     PhaseSerializer,
     ProfileFactorLinkSerializer,
     ProvenanceField,
+    RelatedLinkField,
     link,
     locator_field,
     phase_list,
@@ -115,7 +116,7 @@ class SupportingGuidanceSerializer(serializers.Serializer):
 
     slug = serializers.SlugField(source="guidance.slug")
     name = serializers.CharField(source="guidance.name")
-    url = serializers.HyperlinkedRelatedField(
+    url = RelatedLinkField(
         view_name="guidance-detail", lookup_field="slug", source="guidance", read_only=True
     )
     specificity = serializers.ChoiceField(choices=Specificity.choices)
@@ -449,8 +450,8 @@ class DocumentLinks:
         shown = []
         for reference in references:
             entry = self._citations.get(reference.pk)
-            if entry is None and self.citation_parts is not None:
-                parts = self.citation_parts[reference.pk]
+            parts = None if self.citation_parts is None else self.citation_parts.get(reference.pk)
+            if entry is None and parts is not None:
                 entry = self._citations[reference.pk] = {
                     **parts,
                     "url": self.prefix("reference") + parts["url"],

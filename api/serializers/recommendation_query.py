@@ -121,10 +121,10 @@ class ProfileField(SlugListField):
         return valid_slugs(ProfileFactor)
 
     def resolve(self, slugs: list[str]) -> dict[str, ProfileFactor]:
-        rows = self.context.get("rows")
-        if rows is not None:
-            found = (held_instance(rows, ProfileFactor, slug) for slug in slugs)
-            return {f.slug: f for f in found if f is not None}
+        found = [held_instance(self.context.get("rows"), ProfileFactor, slug) for slug in slugs]
+        if all(f is not None for f in found):
+            return {f.slug: f for f in found}
+        # One the held rows do not know (added since they were loaded): the database answers.
         return {f.slug: f for f in ProfileFactor.objects.filter(slug__in=slugs)}
 
 

@@ -3,8 +3,8 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
+from api.serializers.common import reverse
 from guidance.vocabularies import Vocabulary
 
 

@@ -5,7 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.documents import citation_parts, plan_content, plasticity_cited
+from api.documents import citation_parts, holds_every_row, plan_content, plasticity_cited
 from api.pagination import PageNumberPagination, page_parameters
 from api.params import StrictQueryMixin
 from api.serializers.matrix import MatrixSerializer, matrix_document
@@ -110,6 +110,8 @@ class RecommendationView(StrictQueryMixin, APIView):
         query = RecommendationQuerySerializer(data=request.query_params, context={"rows": rows})
         query.is_valid(raise_exception=True)
         plasticity_references = citations = None
+        if rows is not None and not holds_every_row(rows, query.validated_data):
+            rows = None  # a row added since the rows were loaded: the database answers
         if rows is None:
             plan = lean_recommendation_plan(**query.validated_data)
         else:

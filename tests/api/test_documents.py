@@ -201,3 +201,63 @@ def test_links_never_carry_the_request_s_format(client, settings, url):
     assert built == serialized
     assert b"format=json" not in built
     assert b'"url":"http://testserver/api/v1/' in built
+
+
+@pytest.fixture
+def stale_rows(client, settings, monkeypatch):
+    """The rows loaded now, served afterwards whatever the version: as a process serves them
+    for up to CONTENT_VERSION_MAX_STALENESS after another process's edit."""
+    settings.API_CACHE = False
+    assert client.get("/api/v1/compounds/ketamine/").status_code == 200
+    held = readmodel._current
+    assert held is not None
+    monkeypatch.setattr(readmodel, "read_model", lambda token: held)
+    return held
+
+
+def test_a_plan_for_a_disorder_added_since_the_rows_were_loaded_comes_from_the_database(
+    client, settings, stale_rows
+):
+    from tests.factories import GuidanceFactory
+
+    row = GuidanceFactory(compound=Compound.objects.get(slug="ketamine"))
+    url = f"/api/v1/recommendations/?disorder={row.disorder.slug}&compound=ketamine"
+    built, serialized = both_ways(client, settings, url)
+    assert built == serialized
+    assert f'"slug":"{row.slug}"'.encode() in built
+
+
+def test_a_plan_for_a_profile_factor_added_since_the_rows_were_loaded_comes_from_the_database(
+    client, settings, stale_rows
+):
+    from tests.factories import GuidanceFactory, ProfileFactorFactory
+
+    factor = ProfileFactorFactory()
+    row = GuidanceFactory(
+        disorder=Disorder.objects.get(slug="ptsd"),
+        compound=Compound.objects.get(slug="mdma"),
+        profile_factor=factor,
+    )
+    url = f"/api/v1/recommendations/?disorder=ptsd&compound=mdma&profile={factor.slug}"
+    built, serialized = both_ways(client, settings, url)
+    assert built == serialized
+    assert f'"slug":"{row.slug}"'.encode() in built
+
+
+def test_an_interaction_citing_a_reference_added_since_the_rows_were_loaded_is_cited(
+    client, settings, stale_rows
+):
+    """Interactions are read from the database; a reference the rows do not hold yet is cited
+    from the database's copy, not a 500."""
+    from medications.models import Interaction
+    from tests.factories import ReferenceFactory
+
+    reference = ReferenceFactory(title="A source added a moment ago")
+    interaction = Interaction.objects.filter(compound_class="classic_psychedelic").first()
+    assert interaction is not None, "the content records classic psychedelics with lithium"
+    interaction.references.add(reference)
+    slug = interaction.medication_class.slug
+    url = f"/api/v1/recommendations/?disorder=ptsd&compound=psilocybin&medications={slug}"
+    built, serialized = both_ways(client, settings, url)
+    assert built == serialized
+    assert b"A source added a moment ago" in built
