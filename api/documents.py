@@ -11,14 +11,17 @@ list and detail of the content to its serializer's answer.
 
 import re
 from collections.abc import Sequence
+from operator import itemgetter
 
 from django.db import models
 from rest_framework import serializers
 
-from api.readmodel import ReadModel
-from api.serializers.common import reference_url
+from api.readmodel import ReadModel, instance_from_row
+from api.serializers.common import phase_list, reference_url
+from api.serializers.compounds import PLASTICITY_STATEMENT
 from compounds.models import Compound, MechanismLevel
 from content.codes import SYSTEMS
+from content.models import Statement
 from content.text import lines
 from disorders.models import Disorder, ProfileFactor, ancestry
 from evidence.models import (
@@ -41,12 +44,11 @@ from guidance.recommendations import (
     interactions_get,
 )
 from medications.models import MedicationClass
-from modalities.models import PHASE_FIELDS, Modality, TreatmentPhase
+from modalities.models import PHASE_FIELDS, Modality, TreatmentPhase, by_phase
 
 _DATETIME = serializers.DateTimeField()
 # A seed number: the article's reference list is numbered from 1 (a small integer in the database).
 SEED_NUMBER = re.compile(r"[0-9]{1,5}")
-_PHASE_LABELS = {phase.value: phase.label for phase in TreatmentPhase}
 
 
 def _nullable(model: type[models.Model]) -> frozenset[str]:
@@ -58,6 +60,8 @@ def _nullable(model: type[models.Model]) -> frozenset[str]:
     )
 
 
+# A disorder's declared statements, by their text field.
+DISORDER = {declared.text: declared for declared in Disorder.STATEMENTS}
 NULLABLE = {model: _nullable(model) for model in (Guidance, Modality, SafetyStatement)}
 
 
@@ -77,7 +81,7 @@ class Documents:
         self.origin = origin
         self._citations: dict[int, dict] = {}
         self._links: dict[tuple[str, int], dict] = {}
-        self._reference_prefix = origin + model.reference_list
+        self._reference_prefix = origin + model.list_path("reference")
 
     # --- shared shapes ----------------------------------------------------------------------
 
@@ -110,18 +114,16 @@ class Documents:
             found = self._citations[pk] = {**parts, "url": self._reference_prefix + parts["url"]}
         return found
 
-    def statement(
-        self, table: str, row: dict, text: str, references: str, prefix: str = ""
-    ) -> dict | None:
-        if not row[text]:
+    def statement(self, table: str, row: dict, declared: Statement) -> dict | None:
+        """One of the row's declared statements (as api.serializers.common.statement shows it);
+        None where its text is empty."""
+        if not row[declared.text]:
             return None
-        provenance = f"{prefix}_provenance" if prefix else "provenance"
-        locator = f"{prefix}_locator" if prefix else "locator"
         return {
-            "text": row[text],
-            "references": self.citations(table, references, row["id"]),
-            "provenance": _opt(row[provenance]),
-            "locator": lines(row[locator] or ""),
+            "text": row[declared.text],
+            "references": self.citations(table, declared.references, row["id"]),
+            "provenance": _opt(row[declared.provenance]),
+            "locator": lines(row[declared.locator] or ""),
         }
 
     def codes(self, table: str, owner_column: str, pk: int) -> list[dict]:
@@ -192,13 +194,7 @@ class Documents:
                 else None,
                 "window_duration_hours": row["plasticity_window_duration_hours"],
                 "window_duration_note": _opt(row["plasticity_window_duration_note"]),
-                "statement": self.statement(
-                    "compound",
-                    row,
-                    "plasticity_statement",
-                    "plasticity_window_references",
-                    "plasticity",
-                ),
+                "statement": self.statement("compound", row, PLASTICITY_STATEMENT),
             },
             "mechanisms": by_level,
         }
@@ -281,17 +277,9 @@ class Documents:
         return {
             **self.disorder_item(pk),
             "subtypes": subtypes,
-            "habitual_patterns": self.statement(
-                "disorder",
-                row,
-                "habitual_patterns",
-                "habitual_patterns_references",
-                "habitual_patterns",
-            ),
-            "plasticity_risk": self.statement(
-                "disorder", row, "plasticity_risk", "plasticity_risk_references", "plasticity_risk"
-            ),
-            "evidence_summary": self.statement("disorder", row, "evidence_summary", "references"),
+            "habitual_patterns": self.statement("disorder", row, DISORDER["habitual_patterns"]),
+            "plasticity_risk": self.statement("disorder", row, DISORDER["plasticity_risk"]),
+            "evidence_summary": self.statement("disorder", row, DISORDER["evidence_summary"]),
             "guidance_by_compound": self._guidance_groups(guidance),
         }
 
@@ -305,16 +293,14 @@ class Documents:
         )
         groups = []
         for compound in order:
-            phases: dict[str, list] = {phase: [] for phase in TreatmentPhase.values}
-            for row in by_compound[compound]:
-                phases[row["phase"]].append(self.guidance_detail(row["id"]))
+            phases = {
+                phase: [self.guidance_detail(r["id"]) for r in rows]
+                for phase, rows in by_phase(by_compound[compound], itemgetter("phase")).items()
+            }
             groups.append(
                 {
                     "compound": self.link("compound", compound),
-                    "phases": [
-                        {"phase": phase, "label": _PHASE_LABELS[phase], "guidance": held}
-                        for phase, held in phases.items()
-                    ],
+                    "phases": phase_list(TreatmentPhase.values, guidance=phases.__getitem__),
                 }
             )
         return groups
@@ -371,11 +357,7 @@ class Documents:
             "slug": row["slug"],
             "name": row["name"],
             "lineage": row["lineage"],
-            "phases": [
-                {"phase": phase.value, "label": phase.label}
-                for phase, column in PHASE_FIELDS.items()
-                if row[column]
-            ],
+            "phases": phase_list(phase for phase, column in PHASE_FIELDS.items() if row[column]),
             "url": self.url(row),
         }
 
@@ -614,7 +596,7 @@ def _reference_instances(model: ReadModel) -> dict[int, Reference]:
     found = model.derived.get("reference_instances")
     if found is None:
         found = {
-            pk: Reference.from_db("default", CITED_COLUMNS, tuple(row[c] for c in CITED_COLUMNS))
+            pk: instance_from_row(Reference, row, CITED_COLUMNS)
             for pk, row in model.tables["reference"].rows.items()
         }
         model.derived["reference_instances"] = found
@@ -637,9 +619,8 @@ def _minimum_standards(model: ReadModel) -> list[Modality]:
     """The modalities the sources make a phase's minimum standard, as instances (in name order)."""
     found = model.derived.get("minimum_standards")
     if found is None:
-        columns = [f.attname for f in Modality._meta.concrete_fields]
         found = [
-            Modality.from_db("default", columns, tuple(row[c] for c in columns))
+            instance_from_row(Modality, row)
             for row in model.tables["modality"].in_order()
             if row["minimum_standard_phase"]
         ]

@@ -26,7 +26,7 @@ rows, as a query would have answered it.
 """
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -122,8 +122,6 @@ class ReadModel:
     tables: dict[str, Table]
     # (table, field) -> owner id -> reference ids, in citation order.
     cites: dict[tuple[str, str], dict[int, list[int]]]
-    # The references list's path (a citation links to a reference under it).
-    reference_list: str
     tokens: set[str] = field(default_factory=set)
     # Groupings of the rows that documents derive once (api.documents), by name.
     derived: dict = field(default_factory=dict)
@@ -211,7 +209,7 @@ def load() -> ReadModel:
     after = _version()
     if before is None or before != after:
         raise Torn("the content version changed during the load")
-    return ReadModel(after, get_script_prefix(), tables, cites, reverse("reference-list"), {after})
+    return ReadModel(after, get_script_prefix(), tables, cites, {after})
 
 
 _lock = threading.Lock()
@@ -256,8 +254,13 @@ def held_instance(model: ReadModel | None, cls: type[models.Model], slug: str):
     pk = table.by_slug.get(slug)
     if pk is None:
         return None
-    row = table.rows[pk]
-    columns = [f.attname for f in cls._meta.concrete_fields]
+    return instance_from_row(cls, table.rows[pk])
+
+
+def instance_from_row(cls: type[models.Model], row: dict, columns: Sequence[str] = ()):
+    """A model instance made from a held row, as a query of these columns (default: all) would
+    have made it."""
+    columns = columns or [f.attname for f in cls._meta.concrete_fields]
     return cls.from_db("default", columns, tuple(row[c] for c in columns))
 
 
