@@ -16,6 +16,7 @@ from operator import itemgetter
 from django.db import models
 from rest_framework import serializers
 
+from api.params import CONTROL_CHARACTERS
 from api.readmodel import ReadModel, instance_from_row
 from api.serializers.common import phase_list, reference_url
 from api.serializers.compounds import PLASTICITY_STATEMENT
@@ -480,9 +481,24 @@ def _origin(row: dict) -> str:
     return ReferenceOrigin.OUTSIDE_ARTICLE
 
 
+def reference_token(key: str) -> int | str | None:
+    """What a reference's detail URL names: its seed number, its DOI (normalised, any case), or
+    None for neither (a control character, a number too large to be a seed number, anything
+    else). ReferenceViewSet.get_object looks the token up in the database, reference_pk in the
+    held rows."""
+    key = key.strip("/")
+    if CONTROL_CHARACTERS.search(key):
+        return None
+    if SEED_NUMBER.fullmatch(key):
+        return int(key)
+    if key.startswith("10."):
+        return normalize_doi(key)
+    return None
+
+
 def reference_pk(model: ReadModel, key: str) -> int | None:
-    """The reference a detail URL's key names (seed number or DOI, any case), as
-    ReferenceViewSet.get_object finds it; None where none is held."""
+    """The held reference a detail URL's key names (reference_token); None where none is held,
+    or the key is not ASCII (the database's rules for case then decide)."""
     table = model.tables["reference"]
     index = model.derived.get("reference_keys")
     if index is None:
@@ -495,12 +511,10 @@ def reference_pk(model: ReadModel, key: str) -> int | None:
         model.derived["reference_keys"] = index
     if not key.isascii():
         return None  # matched case-insensitively by the database's rules instead
-    if SEED_NUMBER.fullmatch(key):
-        return index.get(int(key))
-    if key.startswith("10."):
-        doi = normalize_doi(key)
-        return index.get(doi.lower()) if doi else None
-    return None
+    token = reference_token(key)
+    if isinstance(token, str):
+        return index.get(token.lower())
+    return index.get(token) if token is not None else None
 
 
 # --- Plans -----------------------------------------------------------------------------------

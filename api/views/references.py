@@ -11,11 +11,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.reverse import reverse
 
 from api import filters as api_filters
-from api.documents import SEED_NUMBER, Documents, reference_pk
-from api.params import CONTROL_CHARACTERS
+from api.documents import Documents, reference_pk, reference_token
 from api.serializers.references import ReferenceDetailSerializer, ReferenceListSerializer
 from api.views.base import ContentViewSet
-from evidence.models import Reference, normalize_doi
+from evidence.models import Reference
 
 
 @extend_schema_view(
@@ -53,22 +52,12 @@ class ReferenceViewSet(ContentViewSet):
     ordering_fields = ["seed_number", "year", "evidence_type"]
 
     def document_pk(self, documents: Documents, key: str) -> int | None:
-        key = key.strip("/")
-        if CONTROL_CHARACTERS.search(key):
-            return None
         return reference_pk(documents.m, key)
 
     def get_object(self) -> Reference:
         key = self.kwargs["key"].strip("/")
-        queryset = self.get_queryset()
-        if CONTROL_CHARACTERS.search(key):
-            found = None
-        elif SEED_NUMBER.fullmatch(key):
-            found = queryset.by_token(int(key)).first()
-        elif key.startswith("10."):
-            found = queryset.by_token(normalize_doi(key)).first()
-        else:
-            found = None  # a number too large to be a seed number, or neither number nor DOI
+        token = reference_token(key)
+        found = None if token is None else self.get_queryset().by_token(token).first()
         if found is None:
             raise NotFound(
                 f"No reference with seed number or DOI {key!r}; see "
