@@ -363,7 +363,7 @@ def phase(
 # Gzip against identity, per endpoint: the rows measured above, then GZIP_ROUNDS more pairs of
 # GZIP_ROUND_SECONDS each, in alternating order so a drift of the machine favours neither.
 GZIP_ROUNDS = 3
-GZIP_ROUND_SECONDS = 1
+GZIP_ROUND_SECONDS = 2  # one second gave pairs from 0.77 to 1.27 on the same answer
 
 
 def gzip_ratios(server: Server, path: str, identity: Run, compressed: Run) -> list[float]:
