@@ -71,3 +71,12 @@ def test_a_missed_warm_recommendation_says_what_sending_its_body_allows():
     )
     # Other answers are small: no such reason.
     assert "sending" not in line(runs[:2], "warm GETs", {"large_baseline": large})
+
+
+def test_a_met_warm_target_gives_no_reason():
+    runs = [run("compounds (list)", "warm", 900), run("recommendation", "warm", 750)]
+    large = [{"bytes": 78_000, "connections": 16, "requests_per_second": 700.0, "ratio": 0.7}]
+    assert line(runs, "warm GETs", {"large_baseline": large}) == (
+        "default: warm GETs >= 0.70 x bare baseline: met (lowest 0.75, recommendation at 16 "
+        "connections)"
+    )

@@ -99,6 +99,7 @@ def test_a_reference_is_found_by_its_doi_in_any_case(client, settings):
 
 def test_the_rows_are_loaded_once_per_version_then_no_query_is_made(client, settings, monkeypatch):
     settings.API_CACHE = False
+    settings.CONTENT_VERSION_MAX_STALENESS = 0.5
     # Time stands still, so the remembered version is not read again on a slow machine.
     monkeypatch.setattr(versioning, "_clock", lambda: 1000.0)
     client.get("/api/v1/disorders/ptsd/")
