@@ -242,6 +242,19 @@ def measure(
     return run
 
 
+def baseline_run(server: Server, config: str, connections: int, duration: int) -> Run:
+    """One run of the bare baseline (bench.urls), which every ratio is measured against."""
+    return measure(
+        server,
+        config,
+        "baseline",
+        BASELINE,
+        mode="base",
+        connections=connections,
+        duration=duration,
+    )
+
+
 # The size of the largest answer measured (a recommendation), for the padded bare baseline.
 LARGE_BODY_BYTES = 78_000
 
@@ -252,18 +265,7 @@ def large_baseline(server: Server, config: str, duration: int, connections: int)
     sending its body, which no layer of the product can avoid. No target; it explains the
     largest answers' ratios (targets)."""
 
-    def small() -> Run:
-        return measure(
-            server,
-            config,
-            "baseline",
-            BASELINE,
-            mode="base",
-            connections=connections,
-            duration=duration,
-        )
-
-    before = small()
+    before = baseline_run(server, config, connections, duration)
     large = measure(
         server,
         config,
@@ -273,7 +275,8 @@ def large_baseline(server: Server, config: str, duration: int, connections: int)
         connections=connections,
         duration=duration,
     )
-    reference = (before.requests_per_second + small().requests_per_second) / 2
+    after = baseline_run(server, config, connections, duration)
+    reference = (before.requests_per_second + after.requests_per_second) / 2
     return {
         "bytes": LARGE_BODY_BYTES,
         "connections": connections,
@@ -305,15 +308,7 @@ def phase(
     wrk(server.base + BASELINE, connections=16, duration=3, urls=[BASELINE, *endpoints.values()])
 
     def baseline(connections: int) -> Run:
-        return measure(
-            server,
-            config,
-            "baseline",
-            BASELINE,
-            mode="base",
-            connections=connections,
-            duration=duration,
-        )
+        return baseline_run(server, config, connections, duration)
 
     names = list(endpoints)
     for connections in connection_counts:
