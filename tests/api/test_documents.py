@@ -219,6 +219,14 @@ def stale_rows(client, settings, monkeypatch):
     return held
 
 
+def assert_plan_recommends(client, settings, url: str, row: Guidance) -> None:
+    """The plan is the same both ways (from the database, as the held rows lack its row), and
+    it recommends ``row``."""
+    built, serialized = both_ways(client, settings, url)
+    assert built == serialized
+    assert f'"slug":"{row.slug}"'.encode() in built
+
+
 def test_a_plan_for_a_disorder_added_since_the_rows_were_loaded_comes_from_the_database(
     client, settings, stale_rows
 ):
@@ -226,9 +234,7 @@ def test_a_plan_for_a_disorder_added_since_the_rows_were_loaded_comes_from_the_d
 
     row = GuidanceFactory(compound=Compound.objects.get(slug="ketamine"))
     url = f"/api/v1/recommendations/?disorder={row.disorder.slug}&compound=ketamine"
-    built, serialized = both_ways(client, settings, url)
-    assert built == serialized
-    assert f'"slug":"{row.slug}"'.encode() in built
+    assert_plan_recommends(client, settings, url, row)
 
 
 def test_a_plan_for_a_profile_factor_added_since_the_rows_were_loaded_comes_from_the_database(
@@ -243,9 +249,7 @@ def test_a_plan_for_a_profile_factor_added_since_the_rows_were_loaded_comes_from
         profile_factor=factor,
     )
     url = f"/api/v1/recommendations/?disorder=ptsd&compound=mdma&profile={factor.slug}"
-    built, serialized = both_ways(client, settings, url)
-    assert built == serialized
-    assert f'"slug":"{row.slug}"'.encode() in built
+    assert_plan_recommends(client, settings, url, row)
 
 
 def test_an_interaction_citing_a_reference_added_since_the_rows_were_loaded_is_cited(
