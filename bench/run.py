@@ -4,7 +4,8 @@ Runs the production server (gunicorn, 2 sync workers, production settings) in tw
 configurations, one after the other: ``production`` (PostgreSQL and Redis) and ``default`` (the
 README's embedded default: SQLite, no Redis). For each it loads the content, warms the cache, and
 drives load from wrk in a separate process at 16 and 64 connections against the baseline and
-every endpoint: warm (cached), warm with gzip (then three more gzip/identity pairs, for a
+every endpoint: warm (cached; then two more runs, each beside a baseline run, for a median),
+warm with gzip (then three more gzip/identity pairs, for a
 median), with If-None-Match (304), and cold (response cache off, on a second server). The
 baseline is a bare Django view with no middleware at all (see bench.wsgi), served by the same
 workers, measured again every few endpoints.
@@ -343,24 +344,23 @@ def phase(
             for run in measured:
                 run.ratio = round(run.requests_per_second / reference, 2)
                 run.extra["baseline_rps"] = round(reference, 1)
-            # More runs of each warm answer, each beside a baseline, and more gzip pairs: after
-            # the group's closing baseline, so they do not stretch the time between the two
-            # baselines its rows are compared with.
-            for row in (r for r in measured if r.mode == "warm"):
-                row.extra["warm_ratios"] = warm_ratios(
-                    server, endpoints[row.endpoint], row, duration
-                )
-            for compressed in (r for r in measured if r.mode == "gzip"):
-                identity = next(
-                    r for r in measured if r.mode == "warm" and r.endpoint == compressed.endpoint
-                )
-                compressed.extra["gzip_ratios"] = gzip_ratios(
-                    server, endpoints[compressed.endpoint], identity, compressed, duration
-                )
             runs += measured
         for run in baselines:
             run.ratio = 1.0
         runs += baselines
+        # More runs of each warm answer, each beside a baseline, and more gzip pairs: after the
+        # last group's closing baseline, as a group's closing baseline opens the next group,
+        # so that runs between them would stretch the next group's comparison too.
+        table = [r for r in runs if r.connections == connections]
+        for row in (r for r in table if r.mode == "warm"):
+            row.extra["warm_ratios"] = warm_ratios(server, endpoints[row.endpoint], row, duration)
+        for compressed in (r for r in table if r.mode == "gzip"):
+            identity = next(
+                r for r in table if r.mode == "warm" and r.endpoint == compressed.endpoint
+            )
+            compressed.extra["gzip_ratios"] = gzip_ratios(
+                server, endpoints[compressed.endpoint], identity, compressed, duration
+            )
     return runs
 
 
@@ -371,7 +371,7 @@ WARM_ROUNDS = 2
 
 def warm_ratios(server: Server, path: str, run: Run, duration: int) -> list[float]:
     """The warm rate over the bare baseline's for one endpoint at ``run``'s connections: the
-    table's ratio (against the group's baselines, up to half a minute away), then one ratio per
+    table's ratio (against the group's baselines, up to 27 s apart), then one ratio per
     pair of runs made back to back, a baseline's and the endpoint's. The bare baseline alone
     swings by a third over a few minutes here, and in one run a group of three endpoints fell
     to 0.65-0.71 while their 304s, which send no body, fell as far, and the same endpoints were
@@ -544,9 +544,21 @@ def size_reason(run: Run, ratio: float, results: dict) -> str:
     return ""
 
 
-def warm_ratios_of(run: Run) -> list[float]:
-    """A warm row's ratios (warm_ratios); a run without more pairs has the table's one."""
-    return run.extra.get("warm_ratios") or [run.ratio]
+def ratios_of(run: Run, name: str, table_ratio: float) -> list[float]:
+    """A row's ratios under ``name`` (warm_ratios, gzip_ratios); a run measured without more
+    pairs has the table's one. Empty when every run had an error."""
+    ratios = run.extra.get(name)
+    return [table_ratio] if ratios is None else ratios
+
+
+def median_ratio(ratios: list[float]) -> float:
+    """The median as printed (2 decimals), so a verdict never disagrees with its numbers; 0.0,
+    a miss, when there is no run without an error."""
+    return round(statistics.median(ratios), 2) if ratios else 0.0
+
+
+def runs_text(count: int) -> str:
+    return f"{count} run{'' if count == 1 else 's'}"
 
 
 def targets(config: str, runs: list[Run], results: dict) -> list[str]:
@@ -557,43 +569,34 @@ def targets(config: str, runs: list[Run], results: dict) -> list[str]:
     warm = [r for r in runs if r.mode == "warm"]
     if warm:
         # Each row's median ratio over its runs, each against a baseline beside it.
-        medians = [(statistics.median(warm_ratios_of(r)), r) for r in warm]
+        ratios = {id(r): ratios_of(r, "warm_ratios", r.ratio) for r in warm}
+        medians = [(median_ratio(ratios[id(r)]), r) for r in warm]
         ratio, worst = min(medians, key=lambda pair: pair[0])
         goal = WARM_TARGET[config]
         lines.append(
             f"warm GETs >= {goal:.2f} x bare baseline: {verdict(ratio >= goal)} "
-            f"(lowest median of {len(warm_ratios_of(worst))} runs {ratio:.2f}, {worst.endpoint} "
-            f"at {worst.connections} connections; median over rows "
+            f"(lowest median of {runs_text(len(ratios[id(worst)]))} {ratio:.2f}, "
+            f"{worst.endpoint} at {worst.connections} connections; median over rows "
             f"{statistics.median(m for m, _ in medians):.2f}; lowest single run "
-            f"{min(min(warm_ratios_of(r)) for r in warm):.2f}"
+            f"{min((x for r in ratios.values() for x in r), default=0.0):.2f}"
             f"{'' if ratio >= goal else size_reason(worst, ratio, results)})"
         )
         by_key = {(r.endpoint, r.connections): r for r in warm}
         gzip = [(r, by_key[(r.endpoint, r.connections)]) for r in runs if r.mode == "gzip"]
         if gzip:
-            # Each endpoint's median pair of gzip and identity runs (gzip_ratios); a run
-            # without more pairs has the table's one.
-            paired = [
-                (
-                    statistics.median(
-                        g.extra.get("gzip_ratios")
-                        or [g.requests_per_second / i.requests_per_second]
-                    ),
-                    g,
-                )
+            # Each endpoint's median pair of gzip and identity runs (gzip_ratios).
+            pairs = {
+                id(g): ratios_of(g, "gzip_ratios", g.requests_per_second / i.requests_per_second)
                 for g, i in gzip
-            ]
+            }
+            paired = [(median_ratio(pairs[id(g)]), g) for g, _ in gzip]
             ratio, run = min(paired, key=lambda pair: pair[0])
-            single = min(
-                min(g.extra.get("gzip_ratios") or [g.requests_per_second / i.requests_per_second])
-                for g, i in gzip
-            )
-            pairs = len(run.extra.get("gzip_ratios") or [None])
+            single = min((x for p in pairs.values() for x in p), default=0.0)
             lines.append(
                 f"warm gzip >= {GZIP_TARGET:.2f} x warm identity: {verdict(ratio >= GZIP_TARGET)}"
-                f" (lowest median of {pairs} back-to-back pairs {ratio:.2f}, {run.endpoint};"
-                f" median over endpoints {statistics.median(r for r, _ in paired):.2f};"
-                f" lowest single pair {single:.2f})"
+                f" (lowest median of {len(pairs[id(run)])} back-to-back pairs {ratio:.2f},"
+                f" {run.endpoint}; median over endpoints"
+                f" {statistics.median(r for r, _ in paired):.2f}; lowest single pair {single:.2f})"
             )
         hot = [r for r in runs if r.mode in {"warm", "304", "gzip"} and r.connections == 16]
         slowest = max(hot, key=lambda r: r.p99_ms)
