@@ -77,6 +77,44 @@ def test_cache_control_follows_the_max_age_and_stale_if_error_settings(client, s
     settings.API_CACHE_MAX_AGE = 300
     settings.API_CACHE_STALE_IF_ERROR = 0
     assert client.get(URL)["Cache-Control"] == "public, max-age=300"
+    # A replayed answer too, though its headers are made once per answer (caching.replayed).
+    settings.API_CACHE_MAX_AGE = 60
+    assert client.get(URL)["Cache-Control"] == "public, max-age=60"
+
+
+@pytest.mark.parametrize("coding", ["identity", "gzip"])
+@pytest.mark.parametrize(
+    "url", [URL, "/api/v1/references/", "/api/v1/recommendations/?disorder=ptsd&compound=mdma"]
+)
+def test_a_replayed_answer_has_the_headers_of_the_rendered_one(client, url, coding):
+    first = client.get(url, HTTP_ACCEPT_ENCODING=coding)  # rendered (or compressed) now
+    replayed = client.get(url, HTTP_ACCEPT_ENCODING=coding)
+    assert replayed.content == first.content
+    assert dict(replayed.items()) == dict(first.items())
+    assert len(replayed.items()) == len(first.items())
+    assert replayed["Content-Type"] == "application/json"
+    assert replayed["Vary"] == "Accept, Accept-Encoding, origin"
+    assert replayed.get("Content-Encoding") == (None if coding == "identity" else "gzip")
+
+
+def test_replayed_headers_are_those_set_one_by_one_through_django_s_checks():
+    stored = (
+        b'{"a": 1}',
+        [("Content-Type", "application/json"), ("Allow", "GET, HEAD"), ("Vary", "Accept")],
+    )
+    validators = caching.Validators('"v-1"', "Sun, 29 Nov 2026 08:00:00 GMT")
+    by_hand = HttpResponse(stored[0])
+    for name, value in stored[1]:
+        by_hand[name] = value
+    validators.apply(by_hand)
+    for _ in range(2):  # made once, then from the memo
+        replayed = caching.replayed(stored, validators)
+        assert list(replayed.items()) == list(by_hand.items())
+        assert replayed.content == b'{"a": 1}'
+        assert replayed["vary"] == "Accept, Accept-Encoding"
+    # Each response has its own headers: changing one leaves the next untouched.
+    replayed["Access-Control-Allow-Origin"] = "https://one.example"
+    assert "Access-Control-Allow-Origin" not in caching.replayed(stored, validators)
 
 
 def test_if_none_match_answers_304_without_a_body_while_content_is_unchanged(
