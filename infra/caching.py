@@ -345,13 +345,14 @@ def replayed(stored: Stored, validators: Validators) -> HttpResponse:
 
     Django checks every header it is given (ASCII name, Latin-1 value, no newline), and a
     replayed answer has a dozen: measured in process, setting them one by one took about 8 of the
-    33 microseconds a warm answer costs beyond the bare baseline (BENCHMARKS.md). The stored
-    headers passed those checks when the answer was rendered, so the checked headers are made
-    once per answer, validators and Cache-Control (``_checked_headers``) and copied into each
-    response: Django's ResponseHeaders keeps them in ``_store`` (lower-case name: (name,
-    value)), which no public method fills without checking again. tests/infra/test_caching.py
-    compares replayed answers' headers with those made one by one, in order, so a Django that
-    keeps them otherwise fails there."""
+    33 microseconds a warm answer cost beyond the bare baseline (BENCHMARKS.md, sixth session).
+    So the headers are set one by one, through those checks, once per stored headers,
+    validators and Cache-Control (``_checked_headers``, a bounded memo), and the result is
+    copied into each response: Django's ResponseHeaders keeps them in ``_store`` (lower-case
+    name: (name, value)), which no public method fills without checking again. The response is
+    the one setting them one by one would make, in the same order; tests/infra/test_caching.py
+    compares the two, so a Django that keeps its headers otherwise fails there. The stored
+    headers are tuples, as the cache's pickling keeps them, and so part of the memo's key."""
     response = HttpResponse(stored[0])
     response.headers._store.update(_checked_headers(tuple(stored[1]), validators, cache_control()))
     return response
@@ -359,10 +360,11 @@ def replayed(stored: Stored, validators: Validators) -> HttpResponse:
 
 @functools.lru_cache(maxsize=1024)
 def _checked_headers(
-    headers: tuple[tuple[str, str], ...], validators: Validators, cache_control: str
+    headers: tuple[tuple[str, str], ...], validators: Validators, cache_control_value: str
 ) -> dict[str, tuple[str, str]]:
-    """The headers a replayed answer ends with, made through Django's checks (see replayed);
-    ``cache_control`` is the value it gives, part of the key as it follows the settings."""
+    """The headers a replayed answer ends with, set one by one through Django's checks (see
+    replayed). ``cache_control_value`` is not read here: it is what Validators.apply will set,
+    part of the key so that a change of the settings makes a new entry."""
     response = HttpResponse()
     for name, value in headers:
         response[name] = value
@@ -446,6 +448,7 @@ def clear_local_answers() -> None:
     global _local, _budget
     _local = _budget = None
     _remembered_identity.cache_clear()
+    _checked_headers.cache_clear()
 
 
 class ApiCacheMiddleware:

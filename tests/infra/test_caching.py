@@ -76,8 +76,10 @@ def test_every_get_answer_carries_an_etag_and_public_cache_control(client):
 def test_cache_control_follows_the_max_age_and_stale_if_error_settings(client, settings):
     settings.API_CACHE_MAX_AGE = 300
     settings.API_CACHE_STALE_IF_ERROR = 0
-    assert client.get(URL)["Cache-Control"] == "public, max-age=300"
-    # A replayed answer too, though its headers are made once per answer (caching.replayed).
+    assert client.get(URL)["Cache-Control"] == "public, max-age=300"  # rendered
+    assert client.get(URL)["Cache-Control"] == "public, max-age=300"  # replayed
+    # Replayed again after the setting changed, though its headers are made once per answer
+    # (caching.replayed).
     settings.API_CACHE_MAX_AGE = 60
     assert client.get(URL)["Cache-Control"] == "public, max-age=60"
 
@@ -91,7 +93,6 @@ def test_a_replayed_answer_has_the_headers_of_the_rendered_one(client, url, codi
     replayed = client.get(url, HTTP_ACCEPT_ENCODING=coding)
     assert replayed.content == first.content
     assert dict(replayed.items()) == dict(first.items())
-    assert len(replayed.items()) == len(first.items())
     assert replayed["Content-Type"] == "application/json"
     assert replayed["Vary"] == "Accept, Accept-Encoding, origin"
     assert replayed.get("Content-Encoding") == (None if coding == "identity" else "gzip")
