@@ -113,7 +113,7 @@ MIDDLEWARE = [
     "infra.middleware.HeadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
+    "infra.middleware.CorsMiddleware",
     # Outside every layer that can answer an error under /api/: each one is a problem.
     "infra.middleware.ProblemDetailsMiddleware",
     "infra.middleware.RequestBoundsMiddleware",

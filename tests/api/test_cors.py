@@ -1,4 +1,8 @@
 import pytest
+from corsheaders.middleware import CorsMiddleware as LibraryCorsMiddleware
+from django.http import HttpResponse
+
+from infra.middleware import CorsMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +82,35 @@ def test_a_cross_origin_304_may_be_read_by_the_script(client):
     assert response.status_code == 304
     assert response["Access-Control-Allow-Origin"] == ORIGIN
     assert "ETag" in response["Access-Control-Expose-Headers"]
+
+
+@pytest.mark.parametrize(
+    "vary", [None, "Accept", "Accept, Accept-Encoding", "Accept, Origin", "accept, ORIGIN", "*"]
+)
+@pytest.mark.parametrize("path", ["/api/v1/compounds/", "/fhir/metadata", "/admin/login/"])
+@pytest.mark.parametrize("origin", [None, "", ORIGIN])
+def test_every_answer_has_the_cors_headers_the_library_gives_it(rf, vary, path, origin):
+    """The project's CorsMiddleware answers a request without Origin on its own, cheaper path:
+    what it sends is what django-cors-headers sends, header for header."""
+
+    def answer(request):
+        response = HttpResponse()
+        if vary is not None:
+            response["Vary"] = vary
+        return response
+
+    headers = {} if origin is None else {"HTTP_ORIGIN": origin}
+    ours = CorsMiddleware(answer)(rf.get(path, **headers))
+    theirs = LibraryCorsMiddleware(answer)(rf.get(path, **headers))
+    assert list(ours.items()) == list(theirs.items())
+
+
+def test_an_answer_without_origin_says_it_varies_on_origin_rendered_or_replayed(client):
+    """A shared cache must not give a browser the answer another origin was refused."""
+    rendered = client.get("/api/v1/compounds/")
+    replayed = client.get("/api/v1/compounds/")
+    not_modified = client.get("/api/v1/compounds/", HTTP_IF_NONE_MATCH=rendered["ETag"])
+    for response in (rendered, replayed, not_modified):
+        assert "origin" in [name.strip().lower() for name in response["Vary"].split(",")]
+    assert rendered["Vary"] == replayed["Vary"] == not_modified["Vary"]
+    assert "Access-Control-Allow-Origin" not in replayed
