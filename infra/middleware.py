@@ -116,9 +116,9 @@ class CorsMiddleware(LibraryCorsMiddleware):
     Such a request (every server-to-server call) gets nothing from CORS but ``Vary: origin`` on
     the CORS paths; the library builds ``request.headers`` from the whole environ to learn there
     is no Origin, and parses and joins the Vary header again for every answer: measured in
-    process, about a third of what a warm answer costs beyond the bare baseline (BENCHMARKS.md,
-    seventh session). Here the Origin is looked up in ``META`` and the patched Vary is
-    computed by the library's own ``patch_vary_headers`` once per distinct Vary value
+    process, about 13 of the 24 microseconds a warm answer cost beyond the bare baseline
+    (BENCHMARKS.md, seventh session). Here the Origin is looked up in ``META`` and the patched
+    Vary is computed by the library's own ``patch_vary_headers`` once per distinct Vary value
     (``_vary_with_origin``). A request with an Origin takes the library's path unchanged.
     """
 
