@@ -113,13 +113,15 @@ def _csp_excluded_prefixes() -> tuple[tuple[str, ...], ...]:
 class CorsMiddleware(LibraryCorsMiddleware):
     """django-cors-headers, with its answer to a request without Origin made cheaper.
 
-    Such a request (every server-to-server call) gets nothing from CORS but ``Vary: origin`` on
-    the CORS paths; the library builds ``request.headers`` from the whole environ to learn there
+    Such a request (a server-to-server call, a same-origin GET) gets nothing from CORS but
+    ``Vary: origin`` on the CORS paths (and, for a preflight, the library's empty 200, answered
+    before this); the library builds ``request.headers`` from the whole environ to learn there
     is no Origin, and parses and joins the Vary header again for every answer: measured in
     process, about 13 of the 24 microseconds a warm answer cost beyond the bare baseline
-    (BENCHMARKS.md, seventh session). Here the Origin is looked up in ``META`` and the patched
-    Vary is computed by the library's own ``patch_vary_headers`` once per distinct Vary value
-    (``_vary_with_origin``). A request with an Origin takes the library's path unchanged.
+    (BENCHMARKS.md, seventh session). Here the Origin is looked up in ``META`` (the server's
+    ``HTTP_ORIGIN``) and the patched Vary is computed by Django's ``patch_vary_headers``, the
+    function the library calls, once per distinct Vary value (``_vary_with_origin``). A request
+    with an Origin takes the library's path unchanged.
     """
 
     def add_response_headers(self, request: HttpRequest, response):
