@@ -30,6 +30,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -365,11 +366,16 @@ def _checked_headers(
     """The headers a replayed answer ends with, set one by one through Django's checks (see
     replayed). ``cache_control_value`` is not read here: it is what Validators.apply will set,
     part of the key so that a change of the settings makes a new entry."""
-    response = HttpResponse()
+    return dict(with_stored_headers(HttpResponse(), headers, validators).headers._store)
+
+
+def with_stored_headers(
+    response: HttpResponse, headers: Iterable[tuple[str, str]], validators: Validators
+) -> HttpResponse:
+    """``response`` with a stored answer's ``headers`` and ``validators``, set one by one."""
     for name, value in headers:
         response[name] = value
-    validators.apply(response)
-    return dict(response.headers._store)
+    return validators.apply(response)
 
 
 def content_changed_at(token: str) -> datetime | None:
@@ -507,9 +513,7 @@ class ApiCacheMiddleware:
             return validators.not_modified()
         if response is None:
             return replayed(stored, validators)
-        for name, value in stored[1]:
-            response[name] = value
-        return validators.apply(response)
+        return with_stored_headers(response, stored[1], validators)
 
     def _answer(
         self, request: HttpRequest, key: str, coding: str, *, keep: bool
